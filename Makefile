@@ -1,0 +1,58 @@
+# Yagona. `make demo` runs the platform on embedded defaults; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
+export YAGONA_COUNTRY ?= tj
+
+.PHONY: bench demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	cd src/yagona && ../../$(BIN)/yagona compilemessages --ignore=.venv -v0
+
+demo: $(STAMP) messages
+	$(BIN)/yagona migrate --noinput -v0
+	$(BIN)/yagona load-country $(YAGONA_COUNTRY)
+	$(BIN)/yagona demo-data
+	@echo "Yagona ($(YAGONA_COUNTRY)) at http://127.0.0.1:8000  (Ctrl-C stops)"
+	YAGONA_JOBS_IMMEDIATE=1 $(BIN)/yagona runserver 127.0.0.1:8000
+
+worker: $(STAMP)
+	$(BIN)/huey_consumer_django 2>/dev/null || $(BIN)/yagona run_huey
+
+# Production-style: gunicorn workers, static files by whitenoise. Needs SECRET_KEY,
+# ALLOWED_HOSTS and YAGONA_MODE=production (see README).
+serve: $(STAMP) messages
+	$(BIN)/yagona collectstatic --noinput -v0
+	$(BIN)/gunicorn yagona.wsgi --workers $${WEB_WORKERS:-4} --bind $${BIND:-127.0.0.1:8000}
+
+# Benchmarks (not tests): production-style server on PostgreSQL, figures beside baselines,
+# written to bench/RESULTS.md. Installs wrk and nginx from Debian if missing.
+bench: $(STAMP) messages
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+openapi: $(STAMP)
+	$(BIN)/yagona openapi --check
+
+test: $(STAMP) messages lint openapi test-sqlite test-postgres
+
+test-sqlite: $(STAMP) messages
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP) messages
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+clean:
+	rm -rf var/test
