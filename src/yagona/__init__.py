@@ -1,0 +1,1 @@
+"""Yagona: an open-source national e-government platform."""

@@ -1,0 +1,18 @@
+"""The ``yagona`` command: Django's management commands with the settings set.
+
+``yagona load-country tj``, ``yagona audit verify``, ``yagona runserver`` ...
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yagona.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

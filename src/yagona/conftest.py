@@ -1,0 +1,57 @@
+import pytest
+
+from yagona.core.countries import forget_active_pack
+from yagona.core.identifiers import luhn_check_digit
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from django.core.cache import cache
+
+    forget_active_pack()
+    cache.clear()
+    yield
+    forget_active_pack()
+
+
+def make_person_id(n: int) -> str:
+    """A valid person ID of the test pack (8 digits, Luhn)."""
+    body = [int(d) for d in f"{n:07d}"]
+    return "".join(map(str, body)) + str(luhn_check_digit(body))
+
+
+@pytest.fixture
+def country(db, tmp_path):
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.testing.packs import write_pack
+
+    return load_pack(SYSTEM, write_pack(tmp_path / "xx"))
+
+
+@pytest.fixture
+def people(country):
+    """A citizen, a second citizen, and officials of the registry and the tax service."""
+    from yagona.accounts import services
+    from yagona.accounts.models import Role
+    from yagona.agencies.models import Agency
+    from yagona.core.audit import SYSTEM
+
+    def person(n, first, last):
+        return services.create_person(SYSTEM, make_person_id(n), first_name=first,
+                                      last_name=last, password="correct horse battery")
+
+    reg, tax = Agency.objects.get(code="REG"), Agency.objects.get(code="TAX")
+    p = {
+        "citizen": person(1, "Dilnoza", "Rahimova"),
+        "other": person(2, "Farrukh", "Karimov"),
+        "operator": person(10, "Olim", "Operatorov"),
+        "supervisor": person(11, "Sitora", "Nazorat"),
+        "tax_operator": person(12, "Tohir", "Andozov"),
+        "centre": person(13, "Zarina", "Markazova"),
+    }
+    services.grant_role(SYSTEM, p["operator"], reg, Role.OPERATOR)
+    services.grant_role(SYSTEM, p["supervisor"], reg, Role.SUPERVISOR)
+    services.grant_role(SYSTEM, p["tax_operator"], tax, Role.OPERATOR)
+    services.grant_role(SYSTEM, p["centre"], reg, Role.OPERATOR, service_centre=True)
+    return p

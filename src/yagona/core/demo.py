@@ -1,0 +1,211 @@
+"""Demo data: the pack's demo people (demo.yaml) and sample applications in every status.
+
+Only for embedded mode: the demo password and TOTP secret are public.
+"""
+
+import logging
+import random
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from yagona.accounts import services as accounts
+from yagona.accounts.models import User
+from yagona.agencies.models import Agency
+from yagona.applications import services as apply
+from yagona.applications.models import Application
+from yagona.catalogue.forms import FormDefinition
+from yagona.catalogue.models import Service
+from yagona.core.audit import SYSTEM
+from yagona.core.countries import pack_dir, read_yaml
+
+log = logging.getLogger(__name__)
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def current_code() -> str:
+    """The demo officials' second-factor code right now."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
+def pdf_bytes(title: str) -> bytes:
+    """A one-page PDF with a line of text (for demo result documents)."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream +
+        b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n" \
+        .encode()
+    return bytes(out)
+
+
+def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Random) -> dict:
+    """Plausible answers for a form, or {} when a question cannot be answered generically."""
+    answers: dict = {}
+    today = timezone.localdate()
+    for page in form.pages:
+        for field in page.fields:
+            if not form.is_visible(field, answers):
+                continue
+            schema = field.schema
+            if field.is_file:
+                continue  # attached separately
+            if "enum" in schema:
+                answers[field.name] = schema["enum"][0]
+            elif schema.get("type") == "boolean":
+                answers[field.name] = schema.get("const", False)
+            elif schema.get("type") == "integer":
+                answers[field.name] = max(schema.get("minimum", 1), 1)
+            elif schema.get("format") == "date":
+                days = rng.randint(5, 60)
+                answers[field.name] = (today + timedelta(days=days) if schema.get("x-future")
+                                       else today - timedelta(days=days * 30)).isoformat()
+            elif schema.get("x-person-id"):
+                answers[field.name] = rng.choice(person_ids)
+            elif schema.get("format") == "email":
+                answers[field.name] = "demo@example.org"
+            elif "pattern" in schema or schema.get("x-business-id"):
+                continue
+            else:
+                answers[field.name] = _text_for(field.name, schema)
+    return answers
+
+
+def _text_for(name: str, schema: dict) -> str:
+    text = {"phone": "+992 90 123 4567"}.get(name, "Dushanbe, Rudaki avenue 25")
+    return text[: schema.get("maxLength", 200)].ljust(schema.get("minLength", 0), ".")
+
+
+def load_demo(stdout=None) -> dict:
+    """Create the demo people, roles, mandates and applications. Idempotent."""
+    if settings.PRODUCTION:
+        raise RuntimeError("demo data is refused in production mode")
+    data = read_yaml(pack_dir() / "demo.yaml") or {}
+    people = {}
+    with transaction.atomic():
+        for entry in data.get("citizens", []) + data.get("officials", []):
+            user = User.objects.filter(username=entry["person_id"]).first()
+            if user is None:
+                user = accounts.create_person(
+                    SYSTEM, entry["person_id"], first_name=entry["first_name"],
+                    last_name=entry["last_name"], patronymic=entry.get("patronymic", ""),
+                    password=DEMO_PASSWORD, email=entry.get("email", ""))
+            people[entry["person_id"]] = user
+        for entry in data.get("officials", []):
+            user = people[entry["person_id"]]
+            agency = Agency.objects.get(code=entry["agency"])
+            accounts.grant_role(SYSTEM, user, agency, entry["role"],
+                                bool(entry.get("service_centre")))
+            accounts.enable_totp(SYSTEM, user, DEMO_TOTP_SECRET)
+        for entry in data.get("mandates", []):
+            representative = people[entry["representative"]]
+            if representative.mandates.exists():
+                continue
+            kwargs = {}
+            if "person" in entry:
+                person = entry["person"]
+                kwargs["person"] = User.objects.filter(username=person["person_id"]).first() \
+                    or accounts.create_person(SYSTEM, person["person_id"],
+                                              first_name=person["first_name"],
+                                              last_name=person["last_name"])
+            else:
+                org = entry["organisation"]
+                kwargs["organisation"] = accounts.upsert_organisation(
+                    SYSTEM, org["business_id"], org["name"])
+            accounts.grant_mandate(SYSTEM, representative, entry["kind"],
+                                   services=entry.get("services", []), **kwargs)
+    if not Application.objects.exists():
+        _sample_applications(data, people)
+    return {"citizens": data.get("citizens", []), "officials": data.get("officials", [])}
+
+
+def _sample_applications(data: dict, people: dict) -> None:
+    """Applications in every status, spread over the demo citizens and the services
+    whose forms can be filled with generic answers."""
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    citizens = [people[c["person_id"]] for c in data.get("citizens", [])]
+    person_ids = [c.username for c in citizens]
+    officials = {o["agency"]: people[o["person_id"]] for o in data.get("officials", [])
+                 if o["role"] == "operator"}
+    fillable = []
+    for service in (Service.objects.filter(active=True, online=True, agency__code__in=officials)
+                    .select_related("agency").order_by("code")):
+        form = FormDefinition(service.form)
+        answers = example_answers(form, person_ids, rng)
+        needed = [f.name for f in form.fields.values() if not f.is_file]
+        if "person" in (service.applicant_kinds or ["person"]) and \
+                not form.errors(answers, only=needed):
+            fillable.append((service, form, answers))
+    plans = ["draft", "submitted", "in_review", "info_requested", "approved", "rejected",
+             "withdrawn", "approved", "in_review", "submitted", "approved", "in_review"]
+    if not fillable:
+        return
+    for index in range(max(len(plans), min(len(fillable), 30))):
+        service, form, answers = fillable[index % len(fillable)]
+        try:
+            _one(service, form, answers, citizens[index % len(citizens)],
+                 officials[service.agency.code], plans[index % len(plans)],
+                 score=rng.choice([3, 4, 5, 5]))
+        except Exception as exc:  # noqa: BLE001 - a form we cannot fill generically
+            log.info("demo: no sample application for %s: %s", service.code, exc)
+
+
+def _one(service, form, answers, citizen, official, plan, score):
+    with transaction.atomic():
+        application = apply.start(citizen, service)
+        apply.save_answers(citizen, application, answers, list(answers))
+        for field in form.fields.values():
+            if field.is_file and form.is_visible(field, answers):
+                upload = ContentFile(pdf_bytes("Document"), name="document.pdf")
+                upload.content_type = "application/pdf"
+                apply.upload(citizen, application, field.name, upload)
+        application.refresh_from_db()
+        if apply.submission_errors(application):
+            raise ValueError("cannot fill this form")
+        if plan == "draft":
+            return
+        apply.submit(citizen, application)
+        if plan == "withdrawn":
+            apply.withdraw(citizen, application.uuid)
+            return
+        if plan == "submitted":
+            return
+        apply.assign(official, application.uuid)
+        if plan == "in_review":
+            return
+        apply.request_info(official, application.uuid,
+                           "Please attach a clearer copy of your identity document.")
+        if plan == "info_requested":
+            return
+        apply.answer_request(citizen, application.uuid, "A clearer copy is attached.")
+        if plan == "rejected":
+            apply.decide(official, application.uuid, False,
+                         "The documents do not match the registry records.")
+            return
+        result = ContentFile(pdf_bytes(f"Decision {application.registration_number}"),
+                             name="decision.pdf")
+        apply.decide(official, application.uuid, True, "", result)
+        apply.rate(citizen, application.uuid, score, "")

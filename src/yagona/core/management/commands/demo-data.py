@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from yagona.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo people and sample applications of the active pack (embedded mode)."
+
+    def handle(self, *args, **options):
+        try:
+            loaded = demo.load_demo()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        code = demo.current_code()
+        out = self.stdout.write
+        out("")
+        out(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD})")
+        for person in loaded["citizens"]:
+            out(f"  citizen   {person['person_id']:<12} {person['last_name']} "
+                f"{person['first_name']}")
+        for person in loaded["officials"]:
+            extra = " (service centre)" if person.get("service_centre") else ""
+            out(f"  {person['role']:<10}{person['person_id']:<12} {person['last_name']} "
+                f"{person['first_name']}, {person['agency']}{extra}")
+        out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
+            f"authenticator app), or run 'yagona demo-code' (now: {code}).")

@@ -1,0 +1,91 @@
+import hashlib
+
+from django.conf import settings
+from django.utils import translation
+
+from yagona.core.countries import active_pack
+
+
+class PackLanguageMiddleware:
+    """The interface speaks the language the reader chose (cookie), else the pack's default.
+
+    Only the pack's languages are offered: a Tajik portal opens in Tajik, whatever
+    language the browser prefers, and a reader switches with the language menu.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        languages = active_pack().languages
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in languages and request.user.is_authenticated:
+            chosen = request.user.language
+        language = chosen if chosen in languages else languages[0]
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        translation.deactivate()
+        return response
+
+
+def cache_anonymous(view):
+    """Mark a public view whose page may be served from the cache to anonymous readers."""
+    view.cache_anonymous = True
+    return view
+
+
+class AnonymousPageCache:
+    """Serve public catalogue pages to anonymous readers from the cache.
+
+    It sits before sessions and authentication, so a hit costs one cache read. Only
+    responses of views marked ``cache_anonymous``, to requests without a session
+    cookie and setting no cookie, are stored; keys carry the language and the
+    catalogue version, so loading a pack changes every key at once (at most
+    ``VERSION_SECONDS`` later in other processes), and entries expire after ``TTL``.
+    """
+
+    TTL = 300
+    VERSION_SECONDS = 2.0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._version, self._version_at = None, 0.0
+
+    def _catalogue_version(self):
+        import time
+
+        from yagona.catalogue.search import catalogue_version
+
+        now = time.monotonic()
+        if self._version is None or now - self._version_at > self.VERSION_SECONDS:
+            self._version, self._version_at = catalogue_version(), now
+        return self._version
+
+    def _key(self, request):
+        languages = active_pack().languages
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in languages else languages[0]
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        return f"page:{self._catalogue_version()}:{language}:{path}"
+
+    def __call__(self, request):
+        from django.core.cache import cache
+
+        cacheable = request.method in ("GET", "HEAD") and \
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        if not cacheable:
+            return self.get_response(request)
+        key = self._key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (response.status_code == 200 and not response.cookies and match is not None
+                and getattr(match.func, "cache_anonymous", False)
+                and not getattr(response, "streaming", False)):
+            cache.set(key, response, self.TTL)
+        return response

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from yagona.applications.models import Application
+from yagona.core import audit
+
+
+@pytest.mark.django_db
+def test_demo_data_holds_applications_in_every_status(country, settings, tmp_path, capsys):
+    settings.COUNTRIES_DIR = tmp_path
+    settings.COUNTRY = "xx"
+    call_command("demo-data")
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "in_review", "info_requested", "approved",
+                        "rejected", "withdrawn"}
+    out = capsys.readouterr().out
+    assert "12345674" in out and "demo-password-2026" in out
+    count = Application.objects.count()
+    call_command("demo-data")  # idempotent
+    assert Application.objects.count() == count
+    assert audit.verify() == []
+
+
+@pytest.mark.django_db
+def test_demo_data_refused_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo-data")

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("yagona.accounts.urls")),
+    path("office/", include("yagona.backoffice.urls")),
+    path("", include("yagona.api.urls")),
+    path("", include("yagona.portal.urls")),
+]
