@@ -1,0 +1,65 @@
+"""Reads about accounts: whom a person may act for, an official's agencies."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, User
+
+
+@dataclass(frozen=True)
+class Party:
+    """Someone an application can be for: oneself, a represented person or organisation."""
+
+    kind: str  # "self", "person", "organisation"
+    party_id: str  # person ID or business ID
+    name: str
+    mandate_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return "self" if self.kind == "self" else f"mandate-{self.mandate_id}"
+
+
+def valid_mandates(user: User) -> list[Mandate]:
+    """The user's unrevoked mandates, read once per request (kept on the user object)."""
+    if not hasattr(user, "_valid_mandates"):
+        user._valid_mandates = list(
+            Mandate.objects.filter(representative=user, revoked_at__isnull=True)
+            .select_related("person", "organisation"))
+    return user._valid_mandates
+
+
+def parties_for(user: User, service_code: str | None = None) -> list[Party]:
+    """The applicant themself and everyone their valid mandates let them act for."""
+    parties = [Party("self", user.username, user.display_name)]
+    today = timezone.localdate()
+    for mandate in valid_mandates(user):
+        if service_code is None and mandate.is_valid(today) or \
+                service_code is not None and mandate.covers(service_code, today):
+            kind = "person" if mandate.person_id else "organisation"
+            parties.append(Party(kind, mandate.party_id, mandate.party_name, mandate.pk))
+    return parties
+
+
+def party_by_key(user: User, key: str, service_code: str) -> Party | None:
+    return next((p for p in parties_for(user, service_code) if p.key == key), None)
+
+
+def official_agencies(user: User) -> list:
+    return sorted({role.agency for role in user.official_roles.select_related("agency")},
+                  key=lambda agency: agency.code)
+
+
+def roles_in(user: User, agency) -> set[str]:
+    return set(OfficialRole.objects.filter(user=user, agency=agency).values_list("role", flat=True))
+
+
+def token_for(token: str) -> ApiToken | None:
+    """The valid token row (with its active user) for a bearer token, else None."""
+    row = (ApiToken.objects.select_related("user")
+           .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True).first())
+    if row is None or not row.user.is_active:
+        return None
+    return row
+

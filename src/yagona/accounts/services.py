@@ -1,0 +1,123 @@
+"""Commands that change accounts, roles and mandates."""
+
+import secrets
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Organisation, User
+from yagona.core import audit
+
+
+def create_person(actor: audit.Actor, person_id: str, *, first_name: str, last_name: str,
+                  password: str | None = None, **extra) -> User:
+    with transaction.atomic():
+        user = User(username=person_id, first_name=first_name, last_name=last_name, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        audit.record(actor, "account.created", "user", person_id)
+    return user
+
+
+def grant_role(actor: audit.Actor, user: User, agency, role: str,
+               service_centre: bool = False) -> OfficialRole:
+    with transaction.atomic():
+        grant, _ = OfficialRole.objects.update_or_create(
+            user=user, agency=agency, role=role, defaults={"service_centre": service_centre}
+        )
+        audit.record(actor, "role.granted", "user", user.username,
+                     {"agency": agency.code, "role": role, "service_centre": service_centre},
+                     agency=agency.code)
+    return grant
+
+
+def revoke_role(actor: audit.Actor, role_id: int, agency) -> None:
+    with transaction.atomic():
+        grant = OfficialRole.objects.select_for_update().filter(pk=role_id, agency=agency) \
+            .select_related("user").first()
+        if grant is None:
+            raise Http404
+        grant.delete()
+        audit.record(actor, "role.revoked", "user", grant.user.username,
+                     {"agency": agency.code, "role": grant.role}, agency=agency.code)
+
+
+def upsert_organisation(actor: audit.Actor, business_id: str, name: str) -> Organisation:
+    with transaction.atomic():
+        org, created = Organisation.objects.update_or_create(
+            business_id=business_id, defaults={"name": name}
+        )
+        audit.record(actor, "organisation.created" if created else "organisation.updated",
+                     "organisation", business_id, {"name": name})
+    return org
+
+
+def grant_mandate(actor: audit.Actor, representative: User, kind: str, *, person: User = None,
+                  organisation: Organisation = None, services=(), basis: str = "",
+                  valid_until=None) -> Mandate:
+    with transaction.atomic():
+        mandate = Mandate.objects.create(
+            representative=representative, kind=kind, person=person, organisation=organisation,
+            services=list(services), basis=basis, valid_until=valid_until,
+        )
+        audit.record(actor, "mandate.granted", "mandate", mandate.pk,
+                     {"representative": representative.username, "for": mandate.party_id,
+                      "kind": kind, "services": list(services)}, )
+    return mandate
+
+
+def revoke_mandate(actor: audit.Actor, mandate_id: int) -> None:
+    with transaction.atomic():
+        mandate = Mandate.objects.select_for_update().filter(pk=mandate_id).first()
+        if mandate is None or actor.user not in (mandate.representative, mandate.person) \
+                and not getattr(actor.user, "is_platform_admin", False):
+            raise Http404
+        mandate.revoked_at = timezone.now()
+        mandate.save(update_fields=["revoked_at"])
+        audit.record(actor, "mandate.revoked", "mandate", mandate.pk, {"for": mandate.party_id})
+
+
+def issue_api_token(actor: audit.Actor, user: User, name: str) -> str:
+    """Create a token and return it once; only its digest is kept."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token))
+        audit.record(actor, "api_token.issued", "user", user.username, {"name": name})
+    return token
+
+
+def remember_language(user: User, language: str) -> None:
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return
+    with transaction.atomic():
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record(audit.Actor(user=user), "account.language_set", "user", user.username,
+                     {"language": language})
+
+
+def enable_totp(actor: audit.Actor, user: User, secret: str) -> None:
+    """Turn on a TOTP second factor with a known secret (demo data, provisioning)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    with transaction.atomic():
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        TOTP.activate(user, secret)
+        audit.record(actor, "account.totp_enabled", "user", user.username)
+
+
+def note_token_use(row: ApiToken) -> None:
+    """Record when a token was last used, at most once a minute to spare the database.
+    Bookkeeping, not a change of the account: not audited."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    if row.last_used_at is None or row.last_used_at < now - timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

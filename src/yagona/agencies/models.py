@@ -1,0 +1,33 @@
+from django.db import models
+
+from yagona.core.text import localized
+
+
+class Agency(models.Model):
+    """A government body. Texts are mappings from language code to text."""
+
+    code = models.CharField(max_length=16, unique=True)  # registration-number prefix
+    name = models.JSONField()
+    short_name = models.JSONField(default=dict)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    address = models.JSONField(default=dict)
+    head = models.JSONField(default=dict)  # {"name": {...}, "title": {...}}
+    digital_official = models.JSONField(default=dict)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return localized(self.name)
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name)
+
+    @property
+    def display_short_name(self) -> str:
+        return localized(self.short_name) or self.display_name

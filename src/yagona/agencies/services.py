@@ -1,0 +1,36 @@
+from yagona.agencies.models import Agency
+from yagona.core import audit
+
+AGENCY_FIELDS = ("name", "short_name", "website", "email", "phone", "address", "head",
+                 "digital_official")
+
+
+def upsert_agency(actor: audit.Actor, data: dict) -> Agency:
+    """Create or update an agency from country-pack data. Runs inside the load transaction."""
+    values = {key: data.get(key) or ({} if key not in ("website", "email", "phone") else "")
+              for key in AGENCY_FIELDS}
+    agency, created = Agency.objects.update_or_create(
+        code=data["code"], defaults={**values, "active": True}
+    )
+    audit.record(actor, "agency.created" if created else "agency.updated", "agency", agency.code,
+                 {"name": agency.name.get(next(iter(agency.name), ""), "")})
+    return agency
+
+
+def set_agency_active(actor: audit.Actor, code: str, active: bool) -> Agency:
+    from django.db import transaction
+    from django.http import Http404
+
+    from yagona.catalogue.search import catalogue_changed
+
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().filter(code=code).first()
+        if agency is None:
+            raise Http404
+        if agency.active != active:
+            agency.active = active
+            agency.save(update_fields=["active"])
+            audit.record(actor, "agency.activated" if active else "agency.deactivated",
+                         "agency", code)
+            transaction.on_commit(catalogue_changed)
+    return agency
