@@ -1,0 +1,158 @@
+"""Reading, checking and loading a whole country pack (agencies, life events, services)."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from yagona.core import audit
+from yagona.core.countries import (
+    CountryPack,
+    PackError,
+    _jsonable,
+    check_texts,
+    pack_from_data,
+    read_yaml,
+)
+
+SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
+AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
+SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass
+class PackContent:
+    country: CountryPack
+    agencies: list[dict]
+    life_events: list[dict]
+    services: list[dict]
+
+
+def read_full_pack(path: Path) -> PackContent:
+    """Read and check every file of a pack; raise PackError listing all problems."""
+    from yagona.catalogue.forms import FormDefinition
+
+    path = Path(path)
+    problems: list[str] = []
+    try:
+        country = pack_from_data(read_yaml(path / "pack.yaml"), str(path / "pack.yaml"))
+    except PackError as exc:
+        raise PackError(exc.problems) from exc
+    languages = country.languages
+    agencies = _read_list(path / "agencies.yaml", problems)
+    life_events = _read_list(path / "life_events.yaml", problems)
+    agency_codes = set()
+    for index, agency in enumerate(agencies):
+        where = f"agencies.yaml[{index}]"
+        if not AGENCY_CODE.fullmatch(str(agency.get("code", ""))):
+            problems.append(f"{where}: code must be 2-16 upper-case letters")
+        agency_codes.add(agency.get("code"))
+        for key in ("name", "short_name", "address"):
+            if key == "name" or agency.get(key):
+                check_texts(agency.get(key), languages, f"{where}: {key}", problems)
+    event_codes = {event.get("code") for event in life_events}
+    for index, event in enumerate(life_events):
+        check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)
+    services = []
+    for file in sorted((path / "services").glob("*.yaml")):
+        where = f"services/{file.name}"
+        try:
+            service = read_yaml(file)
+        except PackError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(service, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        if not SERVICE_CODE.fullmatch(str(service.get("code", ""))):
+            problems.append(f"{where}: code must be lower-case words joined by hyphens")
+        if service.get("agency") not in agency_codes:
+            problems.append(f"{where}: unknown agency {service.get('agency')!r}")
+        for event in service.get("life_events") or []:
+            if event not in event_codes:
+                problems.append(f"{where}: unknown life event {event!r}")
+        for key in SERVICE_TEXTS:
+            check_texts(service.get(key), languages, f"{where}: {key}", problems)
+        for index, document in enumerate(service.get("documents") or []):
+            check_texts(document, languages, f"{where}: documents[{index}]", problems)
+        if not isinstance(service.get("processing_days"), int) or service["processing_days"] < 0:
+            problems.append(f"{where}: processing_days must be a whole number of working days")
+        if not isinstance(service.get("fee_minor", 0), int) or service.get("fee_minor", 0) < 0:
+            problems.append(f"{where}: fee_minor must be a whole number of minor units")
+        if service.get("online", True):
+            if not service.get("form"):
+                problems.append(f"{where}: an online service needs a form")
+            else:
+                problems.extend(FormDefinition(service["form"]).problems(languages, where))
+        services.append(_jsonable(service))
+    codes = [service.get("code") for service in services]
+    for code in {c for c in codes if codes.count(c) > 1}:
+        problems.append(f"services: code {code!r} is used twice")
+    if problems:
+        raise PackError(problems)
+    return PackContent(country, _jsonable(agencies), _jsonable(life_events), services)
+
+
+def _read_list(path: Path, problems: list[str]) -> list[dict]:
+    try:
+        data = read_yaml(path)
+    except PackError as exc:
+        problems.extend(exc.problems)
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        problems.append(f"{path.name}: expected a list of mappings")
+        return []
+    return data
+
+
+def load_pack(actor: audit.Actor, path: Path) -> PackContent:
+    """Load a checked pack into the database in one transaction (idempotent)."""
+    from yagona.agencies.models import Agency
+    from yagona.agencies.services import upsert_agency
+    from yagona.catalogue import search
+    from yagona.catalogue.models import LifeEvent, Service
+    from yagona.core.countries import forget_active_pack
+    from yagona.core.models import Country
+
+    content = read_full_pack(path)
+    with transaction.atomic():
+        Country.objects.exclude(code=content.country.code).update(active=False)
+        Country.objects.update_or_create(code=content.country.code,
+                                         defaults={"data": content.country.raw, "active": True})
+        transaction.on_commit(forget_active_pack)
+        forget_active_pack()
+        agencies = {data["code"]: upsert_agency(actor, data) for data in content.agencies}
+        Agency.objects.exclude(code__in=agencies).update(active=False)
+        events = {}
+        for order, data in enumerate(content.life_events):
+            events[data["code"]], _ = LifeEvent.objects.update_or_create(
+                code=data["code"], defaults={"name": data["name"], "order": order, "active": True,
+                                             "description": data.get("description") or {}})
+        LifeEvent.objects.exclude(code__in=events).update(active=False)
+        loaded = []
+        for data in content.services:
+            service, created = Service.objects.update_or_create(
+                code=data["code"],
+                defaults={
+                    "agency": agencies[data["agency"]],
+                    "online": bool(data.get("online", True)),
+                    "applicant_kinds": data.get("applicant_kinds") or ["person"],
+                    "documents": data.get("documents") or [],
+                    "fee_minor": data.get("fee_minor", 0),
+                    "processing_days": data["processing_days"],
+                    "form": data.get("form") or {},
+                    "active": True,
+                    **{key: data.get(key) or {} for key in SERVICE_TEXTS},
+                },
+            )
+            service.life_events.set([events[code] for code in data.get("life_events") or []])
+            search.index_service(service, content.country.languages)
+            audit.record(actor, "service.created" if created else "service.updated", "service",
+                         service.code)
+            loaded.append(service.code)
+        Service.objects.exclude(code__in=loaded).update(active=False)
+        audit.record(actor, "country.loaded", "country", content.country.code,
+                     {"agencies": len(agencies), "services": len(loaded)})
+        transaction.on_commit(search.catalogue_changed)
+    return content

@@ -1,0 +1,88 @@
+import copy
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from yagona.catalogue.models import SearchDocument, Service
+from yagona.catalogue.packs import load_pack, read_full_pack
+from yagona.core.audit import SYSTEM
+from yagona.core.countries import PackError, active_pack
+from yagona.testing import packs
+
+
+def test_a_well_formed_pack_reads(tmp_path):
+    content = read_full_pack(packs.write_pack(tmp_path / "xx"))
+    assert content.country.languages == ("en", "ru")
+    assert len(content.services) == 3
+
+
+def test_problems_are_all_listed_with_their_place(tmp_path):
+    broken = copy.deepcopy(packs.BIRTH)
+    del broken["name"]["ru"]
+    broken["agency"] = "NOPE"
+    broken["form"]["ui"]["pages"][0]["fields"].remove("mother_id")
+    broken["form"]["ui"]["fields"]["sex"]["options"].pop("f")
+    packs.write_pack(tmp_path / "xx", services=[broken])
+    with pytest.raises(PackError) as caught:
+        read_full_pack(tmp_path / "xx")
+    text = str(caught.value)
+    assert "services/birth-registration.yaml: name: missing text in 'ru'" in text
+    assert "unknown agency 'NOPE'" in text
+    assert "field 'mother_id' is on no page" in text
+    assert "options.f: expected a text per language" in text
+
+
+def test_show_if_must_refer_to_an_earlier_question(tmp_path):
+    broken = copy.deepcopy(packs.BIRTH)
+    broken["form"]["ui"]["fields"]["child_name"]["show_if"] = {"hospital_birth": True}
+    packs.write_pack(tmp_path / "xx", services=[broken])
+    with pytest.raises(PackError, match="show_if names 'hospital_birth'"):
+        read_full_pack(tmp_path / "xx")
+
+
+def test_invalid_identifier_example_is_refused(tmp_path):
+    pack = copy.deepcopy(packs.PACK)
+    pack["person_id"]["example"] = "12345678"  # wrong Luhn digit
+    folder = packs.write_pack(tmp_path / "xx")
+    import yaml
+
+    (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True))
+    with pytest.raises(PackError, match="person_id: the example"):
+        read_full_pack(folder)
+
+
+@pytest.mark.django_db
+def test_loading_is_idempotent_and_deactivates_what_the_pack_dropped(tmp_path):
+    folder = packs.write_pack(tmp_path / "xx")
+    load_pack(SYSTEM, folder)
+    load_pack(SYSTEM, folder)
+    assert Service.objects.count() == 3
+    assert SearchDocument.objects.count() == 6
+    (folder / "services" / "tax-clearance.yaml").unlink()
+    load_pack(SYSTEM, folder)
+    assert not Service.objects.get(code="tax-clearance").active
+    assert active_pack().code == "xx"
+
+
+@pytest.mark.django_db
+def test_commands_report_problems(tmp_path):
+    folder = packs.write_pack(tmp_path / "xx")
+    call_command("check-country", str(folder))
+    (folder / "agencies.yaml").write_text("- code: lower\n  name: {en: x}\n")
+    with pytest.raises(CommandError, match="code must be 2-16 upper-case letters"):
+        call_command("check-country", str(folder))
+    with pytest.raises(CommandError):
+        call_command("load-country", path=folder)
+
+
+@pytest.mark.parametrize("code", ["tj", "az"])
+def test_shipped_packs_are_valid(code, settings):
+    from pathlib import Path
+
+    folder = Path(settings.COUNTRIES_DIR) / code
+    if not (folder / "pack.yaml").exists():
+        pytest.fail(f"country pack {code} is missing")
+    content = read_full_pack(folder)
+    assert len(content.services) >= 25
+    assert sum(1 for s in content.services if s.get("online", True)) >= 20
