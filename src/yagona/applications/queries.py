@@ -1,0 +1,101 @@
+"""Reads of applications, each limited to what the caller may see (else 404)."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from yagona.accounts.models import OfficialRole
+from yagona.accounts.queries import valid_mandates
+from yagona.applications.models import Application
+from yagona.applications.workflow import OPEN_IN_AGENCY, Status
+from yagona.core import audit
+
+
+def applicant_scope(user) -> Q:
+    """Applications a person may see as applicant: their own, for them, or under a mandate."""
+    scope = Q(created_by=user) & ~Q(channel="assisted") | Q(party_kind="person",
+                                                             party_id=user.username)
+    today = timezone.localdate()
+    for mandate in valid_mandates(user):
+        if not mandate.is_valid(today):
+            continue
+        covered = Q(party_id=mandate.party_id)
+        if mandate.services:
+            covered &= Q(service__code__in=mandate.services)
+        scope |= covered
+    return scope
+
+
+# What lists of applications do not show: large JSON columns stay in the database.
+LIST_DEFERRED = ("answers", "form_snapshot", "decision_reason", "service__form",
+                 "service__description", "service__who_may_apply", "service__documents",
+                 "service__legal_basis", "service__offline", "service__summary",
+                 "agency__address", "agency__head", "agency__digital_official")
+
+
+def for_applicant(user):
+    # No join in the scope can repeat a row, so no DISTINCT (it made PostgreSQL sort).
+    return Application.objects.filter(applicant_scope(user)).select_related("service", "agency")
+
+
+def listed_for_applicant(user):
+    return for_applicant(user).defer(*LIST_DEFERRED)
+
+
+def applicant_application(user, uuid) -> Application:
+    try:
+        return for_applicant(user).get(uuid=uuid)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def official_agency_ids(user) -> set[int]:
+    return set(OfficialRole.objects.filter(user=user).values_list("agency_id", flat=True))
+
+
+def queue(user, agency, *, status=None, service=None, overdue=False, assigned=None):
+    """An agency's applications for one of its officials (404 for any other agency)."""
+    if agency.pk not in official_agency_ids(user):
+        raise Http404
+    rows = (Application.objects.filter(agency=agency).exclude(status=Status.DRAFT)
+            .select_related("service", "assigned_to"))
+    rows = rows.filter(status=status) if status else rows.filter(status__in=OPEN_IN_AGENCY)
+    if service:
+        rows = rows.filter(service__code=service)
+    if overdue:
+        rows = rows.filter(due_date__lt=timezone.localdate(), status__in=OPEN_IN_AGENCY,
+                           paused_at__isnull=True)
+    if assigned == "me":
+        rows = rows.filter(assigned_to=user)
+    elif assigned == "none":
+        rows = rows.filter(assigned_to__isnull=True)
+    return rows.order_by("due_date", "submitted_at")
+
+
+def official_application(user, uuid) -> Application:
+    """An application for an official of its agency; the read is audited."""
+    try:
+        application = Application.objects.select_related("service", "agency").get(
+            uuid=uuid, agency_id__in=official_agency_ids(user))
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if application.status == Status.DRAFT:
+        raise Http404
+    actor = audit.Actor(user=user, represented=application.party_id,
+                        agency=application.agency.code)
+    with transaction.atomic():
+        audit.record(actor, "application.viewed", "application", application.uuid)
+    return application
+
+
+def workload(agency):
+    """Open applications per assignee and how many are overdue (supervisor view)."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
+    return (Application.objects.filter(agency=agency, status__in=OPEN_IN_AGENCY)
+            .values("assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+            .annotate(open=Count("id"),
+                      overdue=Count("id", filter=Q(due_date__lt=today, paused_at__isnull=True)))
+            .order_by("assigned_to__username"))

@@ -1,0 +1,582 @@
+"""Commands on applications. Each: permission → transaction (row lock) → change →
+audit entry → notifications; jobs after commit. Callers pass an ``audit.Actor``."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, ProgrammingError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yagona.accounts import queries as accounts
+from yagona.accounts.models import OfficialRole, Role
+from yagona.applications import files, queries
+from yagona.applications.models import (
+    Application,
+    Attachment,
+    Channel,
+    Message,
+    Rating,
+    RegistrationCounter,
+    StatusChange,
+)
+from yagona.applications.workflow import APPLICANT, OFFICIAL, Status, next_status
+from yagona.catalogue.forms import FormDefinition
+from yagona.core import audit
+from yagona.core.countries import active_pack
+from yagona.notifications.services import notify
+
+
+class Tampered(Exception):
+    """A request no honest form can send (unknown field, another person's draft ...)."""
+
+
+def _local_today():
+    return timezone.localtime(timezone.now(), active_pack().zone).date()
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _step(actor, application, action, side, *, role, note="", agency=None, **summary):
+    """Move an application along the workflow table; timeline, audit and inbox in one go."""
+    before = application.status
+    application.status = next_status(before, action, side)
+    application.save()
+    StatusChange.objects.create(application=application, action=action, from_status=before,
+                                to_status=application.status, actor=actor.user, actor_role=role,
+                                agency=agency, note=note)
+    audit.record(actor, f"application.{action}", "application", application.uuid,
+                 {"from": before, "to": application.status, **summary},
+                 agency=application.agency.code)
+    notify(_applicant_side(application), application, action,
+           {"number": application.reference, "status": application.status, "note": note,
+            "service": application.service.code})
+
+
+def _applicant_side(application):
+    """Who hears about an application: the person it is for, who applied, who represents."""
+    from yagona.accounts.models import User
+
+    people = [application.created_by] if application.channel != Channel.ASSISTED else []
+    if application.party_kind == "person":
+        people += list(User.objects.filter(username=application.party_id))
+    if application.mandate_id:
+        people.append(application.mandate.representative)
+    return people
+
+
+def _applicant_role(actor, application) -> str:
+    return "applicant" if application.party_id == actor.user.username else "representative"
+
+
+def _actor_for(user, application) -> audit.Actor:
+    represented = "" if application.party_id == user.username else application.party_id
+    return audit.Actor(user=user, represented=represented)
+
+
+# --- applicant side -------------------------------------------------------------------
+
+def start(user, service, party_key: str = "self", *, idempotency_key: str | None = None,
+          channel: str = Channel.ONLINE) -> Application:
+    """Open a draft for oneself or for someone the user may represent."""
+    if not service.online or not service.active:
+        raise Http404
+    party = accounts.party_by_key(user, party_key, service.code)
+    if party is None:
+        raise Http404
+    kind = "person" if party.kind in ("self", "person") else "organisation"
+    if kind not in (service.applicant_kinds or ["person"]):
+        raise ValidationError(_("This service is not available for this applicant."))
+    if idempotency_key:
+        existing = Application.objects.filter(created_by=user,
+                                              idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    actor = audit.Actor(user=user, represented="" if party.kind == "self" else party.party_id)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                service=service, agency=service.agency, created_by=user, party_kind=kind,
+                party_id=party.party_id, party_name=party.name, mandate_id=party.mandate_id,
+                channel=channel, idempotency_key=idempotency_key or None)
+            audit.record(actor, "application.started", "application", application.uuid,
+                         {"service": service.code, "channel": channel},
+                         agency=service.agency.code)
+    except IntegrityError:  # a concurrent retry with the same key won the race
+        return Application.objects.get(created_by=user, idempotency_key=idempotency_key)
+    return application
+
+
+def start_assisted(official, service, person_id: str, person_name: str) -> Application:
+    """A service-centre operator opens an application for a citizen who is present."""
+    if not service.online or not service.active:
+        raise Http404
+    if not OfficialRole.objects.filter(user=official, service_centre=True).exists():
+        raise PermissionDenied
+    if not active_pack().person_id.is_valid(person_id):
+        raise ValidationError({"person_id": _("Enter a valid personal identification number.")})
+    actor = audit.Actor(user=official, represented=person_id)
+    with transaction.atomic():
+        application = Application.objects.create(
+            service=service, agency=service.agency, created_by=official, party_kind="person",
+            party_id=person_id, party_name=person_name.strip(), channel=Channel.ASSISTED)
+        audit.record(actor, "application.started", "application", application.uuid,
+                     {"service": service.code, "channel": Channel.ASSISTED, "present": True},
+                     agency=service.agency.code)
+    return application
+
+
+def editable(user, uuid) -> Application:
+    """A draft the user may edit: an applicant's own, or a service-centre operator's."""
+    application = Application.objects.select_related("service", "agency").filter(uuid=uuid) \
+        .first() if _is_uuid(uuid) else None
+    if application is None or application.status != Status.DRAFT:
+        raise Http404
+    if application.channel == Channel.ASSISTED:
+        if application.created_by_id != user.pk:
+            raise Http404
+    elif not queries.for_applicant(user).filter(pk=application.pk).exists():
+        raise Http404
+    return application
+
+
+def _is_uuid(value) -> bool:
+    import uuid as uuidlib
+
+    try:
+        uuidlib.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def save_answers(user, application: Application, answers: dict, page_fields: list[str]):
+    """Store a page's answers in the draft (even wrong ones, so nothing typed is lost).
+
+    Returns errors by field for that page. A field outside the form is tampering:
+    refused whole and audited.
+    """
+    form = FormDefinition(application.service.form)
+    unknown = form.unknown_fields(answers) + [name for name in answers if name not in page_fields]
+    actor = _actor_for(user, application)
+    if unknown:
+        with transaction.atomic():
+            audit.record(actor, "application.tampered", "application", application.uuid,
+                         {"unknown_fields": sorted(set(unknown))[:20]},
+                         agency=application.agency.code)
+        raise Tampered(sorted(set(unknown)))
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != Status.DRAFT:
+            raise Http404
+        merged = {**application.answers}
+        for name in page_fields:
+            if form.fields[name].is_file:
+                continue  # files arrive through upload()
+            if answers.get(name) is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = answers[name]
+        application.answers = form.clean(merged) if _all_known(form, merged) else merged
+        application.save(update_fields=["answers", "updated_at"])
+        audit.record(actor, "application.answers_saved", "application", application.uuid,
+                     {"fields": sorted(page_fields)}, agency=application.agency.code)
+    visible = [f.name for f in form.fields.values() if f.name in page_fields
+               and form.is_visible(f, application.answers)]
+    return form.errors(application.answers, only=visible)
+
+
+def _all_known(form, answers) -> bool:
+    return not form.unknown_fields(answers)
+
+
+def upload(user, application: Application, field_name: str, upload) -> Attachment:
+    """Attach a file to a form question. A rejected file leaves the draft as it was."""
+    form = FormDefinition(application.service.form)
+    field = form.fields.get(field_name)
+    if field is None or not field.is_file:
+        raise Tampered([field_name])
+    rules = field.attachment_rules
+    content_type, digest = files.check_upload(
+        upload, rules.get("accept", files.DEFAULT_ACCEPT),
+        rules.get("max_bytes", files.DEFAULT_MAX_BYTES))
+    actor = _actor_for(user, application)
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != Status.DRAFT:
+            raise Http404
+        attachment = Attachment.objects.create(
+            application=application, kind=Attachment.Kind.ANSWER, field=field_name, file=upload,
+            filename=upload.name[:255], content_type=content_type, size=upload.size,
+            sha256=digest, uploaded_by=user)
+        application.answers = {**application.answers, field_name: str(attachment.uuid)}
+        application.save(update_fields=["answers", "updated_at"])
+        audit.record(actor, "application.file_attached", "application", application.uuid,
+                     {"field": field_name, "sha256": digest, "size": upload.size},
+                     agency=application.agency.code)
+    return attachment
+
+
+def upload_document(user, upload) -> Attachment:
+    """A document uploaded before its application exists; claimed when one lists it."""
+    content_type, digest = files.check_upload(upload)
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            application=None, kind=Attachment.Kind.ANSWER, file=upload,
+            filename=upload.name[:255], content_type=content_type, size=upload.size,
+            sha256=digest, uploaded_by=user)
+        audit.record(audit.Actor(user=user), "document.uploaded", "attachment", attachment.uuid,
+                     {"sha256": digest, "size": upload.size})
+    return attachment
+
+
+def apply_in_one_go(user, service, answers: dict, *, party_key: str = "self",
+                    documents: dict[str, str] | None = None,
+                    idempotency_key: str | None = None) -> Application:
+    """Start, fill and submit in one transaction (API clients): all or nothing.
+
+    ``documents`` maps file questions to the ids of documents the user uploaded
+    beforehand. Raises ValidationError (field errors) or Tampered; nothing is kept then.
+    """
+    if idempotency_key:
+        existing = Application.objects.filter(created_by=user,
+                                              idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    form = FormDefinition(service.form)
+    if form.unknown_fields({**answers, **(documents or {})}):
+        raise Tampered(form.unknown_fields({**answers, **(documents or {})}))
+    if not service.online or not service.active:
+        raise Http404
+    party = accounts.party_by_key(user, party_key, service.code)
+    if party is None:
+        raise Http404
+    kind = "person" if party.kind in ("self", "person") else "organisation"
+    if kind not in (service.applicant_kinds or ["person"]):
+        raise ValidationError(_("This service is not available for this applicant."))
+    cleaned = form.clean({k: v for k, v in answers.items() if not form.fields[k].is_file})
+    errors = form.errors({**cleaned, **(documents or {})})
+    if errors:  # refused before anything is written
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                service=service, agency=service.agency, created_by=user, party_kind=kind,
+                party_id=party.party_id, party_name=party.name, mandate_id=party.mandate_id,
+                channel=Channel.API, idempotency_key=idempotency_key or None, answers=cleaned)
+            for field_name, document_id in (documents or {}).items():
+                if not form.fields[field_name].is_file:
+                    raise ValidationError(
+                        {field_name: _("This question does not take a file.")})
+                claimed = Attachment.objects.filter(
+                    uuid=document_id if _is_uuid(document_id) else None,
+                    application__isnull=True, uploaded_by=user,
+                ).update(application=application, field=field_name)
+                if not claimed:
+                    raise ValidationError({field_name: _("Upload the file again.")})
+                application.answers[field_name] = str(document_id)
+            # One audit entry, for the submission: the draft was never seen outside.
+            return _submit_locked(user, application, check_files=bool(documents))
+    except IntegrityError:  # a concurrent retry with the same key won the race
+        if idempotency_key:
+            return Application.objects.get(created_by=user, idempotency_key=idempotency_key)
+        raise
+
+
+def submission_errors(application: Application, check_files: bool = True) -> dict[str, str]:
+    form = FormDefinition(application.service.form)
+    errors = form.errors(application.answers)
+    for name, field in form.fields.items() if check_files else ():
+        value = application.answers.get(name)
+        if field.is_file and value and not application.attachments.filter(
+                uuid=value, field=name, kind=Attachment.Kind.ANSWER).exists():
+            errors[name] = _("Upload the file again.")
+    return errors
+
+
+def submit(user, application: Application) -> Application:
+    """Submit a draft: registration number, due date, timeline, audit, inbox. Idempotent."""
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != Status.DRAFT:
+            return application  # a double click or a retry: the first submission stands
+        return _submit_locked(user, application)
+
+
+def _submit_locked(user, application: Application, check_files: bool = True) -> Application:
+    """The submission itself, on a draft the caller holds locked inside its transaction."""
+    errors = submission_errors(application, check_files)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    today = timezone.localtime(now, active_pack().zone).date()
+    application.submitted_at = now
+    application.form_snapshot = application.service.form
+    application.due_date = active_pack().calendar.add_working_days(
+        today, application.service.processing_days)
+    application.registration_number = _next_registration_number(application.agency.code,
+                                                                today.year)
+    role = "operator" if application.channel == Channel.ASSISTED \
+        else _applicant_role(audit.Actor(user=user), application)
+    _step(_actor_for(user, application), application, "submit", APPLICANT, role=role,
+          number=application.registration_number, due=application.due_date.isoformat(),
+          service=application.service.code, channel=application.channel)
+    return application
+
+
+_SEQUENCES: set[str] = set()  # sequences this process has seen committed
+
+
+def _next_registration_number(agency_code: str, year: int) -> str:
+    """AGENCY-YYYY-NNNNNN, unique and never reused; gaps are allowed.
+
+    On PostgreSQL a sequence per agency and year: ``nextval`` takes no row lock and is
+    not rolled back, so concurrent submissions never wait on each other and a number
+    once drawn is never drawn again. SQLite has one writer at a time anyway: there a
+    counter row in the submitting transaction does the same.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        name = f"regno_{agency_code.lower()}_{year}"  # agency codes are [A-Z]{2,16}
+        with connection.cursor() as cursor:
+            if name not in _SEQUENCES:
+                # Start after any number already given (data moved in, an older counter).
+                prefix = f"{agency_code}-{year}-"
+                last = max([int(n.rsplit("-", 1)[1]) for n in Application.objects.filter(
+                    registration_number__startswith=prefix).values_list(
+                    "registration_number", flat=True).order_by("-registration_number")[:1]],
+                    default=0)
+                try:
+                    with transaction.atomic():  # a savepoint: another may create it too
+                        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} "
+                                       f"START WITH {last + 1}")
+                except (IntegrityError, ProgrammingError):
+                    pass
+                transaction.on_commit(lambda: _SEQUENCES.add(name))
+            cursor.execute("SELECT nextval(%s)", [name])
+            number = cursor.fetchone()[0]
+    else:
+        try:
+            counter = RegistrationCounter.objects.select_for_update().get(
+                agency_code=agency_code, year=year)
+        except RegistrationCounter.DoesNotExist:
+            counter = RegistrationCounter.objects.create(agency_code=agency_code, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        number = counter.last
+    return f"{agency_code}-{year}-{number:06d}"
+
+
+def withdraw(user, uuid) -> Application:
+    application = queries.applicant_application(user, uuid)
+    with transaction.atomic():
+        application = _lock(application)
+        _step(_actor_for(user, application), application, "withdraw", APPLICANT,
+              role=_applicant_role(audit.Actor(user=user), application))
+    return application
+
+
+def answer_request(user, uuid, text: str, upload=None) -> Application:
+    """The applicant answers a request for information; the clock starts again."""
+    application = queries.applicant_application(user, uuid)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"answer": _("Write your answer.")})
+    if upload is not None:
+        content_type, digest = files.check_upload(upload)
+    with transaction.atomic():
+        application = _lock(application)
+        actor = _actor_for(user, application)
+        Message.objects.create(application=application, author=user, from_agency=False,
+                               kind="answer", body=text)
+        if upload is not None:
+            Attachment.objects.create(application=application, kind=Attachment.Kind.MESSAGE,
+                                      file=upload, filename=upload.name[:255],
+                                      content_type=content_type, size=upload.size,
+                                      sha256=digest, uploaded_by=user)
+        today = _local_today()
+        application.due_date = active_pack().calendar.add_working_days(
+            today, max(application.days_left_at_pause or 0, 0))
+        application.paused_at, application.days_left_at_pause = None, None
+        _step(actor, application, "answer", APPLICANT,
+              role=_applicant_role(audit.Actor(user=user), application),
+              due=application.due_date.isoformat())
+    return application
+
+
+def rate(user, uuid, score: int, comment: str = "") -> None:
+    """Rate an ended application's service, once. The rating is not linked to the person."""
+    application = queries.applicant_application(user, uuid)
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
+    with transaction.atomic():
+        application = _lock(application)
+        if not application.ended or application.rated:
+            raise ValidationError({"score": _("This application cannot be rated.")})
+        Rating.objects.create(service=application.service, channel=application.channel,
+                              score=score, comment=(comment or "").strip()[:2000],
+                              rated_on=_local_today())
+        application.rated = True
+        application.save(update_fields=["rated", "updated_at"])
+        audit.record(_actor_for(user, application), "application.rated", "application",
+                     application.uuid, agency=application.agency.code)
+
+
+# --- official side -------------------------------------------------------------------
+
+def _official_roles(user, application) -> set[str]:
+    return set(OfficialRole.objects.filter(user=user, agency=application.agency)
+               .values_list("role", flat=True))
+
+
+def _official(user, uuid):
+    """The application and the official's roles in its agency; 404 outside their agencies."""
+    application = Application.objects.select_related("agency", "service").filter(
+        uuid=uuid).first() if _is_uuid(uuid) else None
+    if application is None or application.status == Status.DRAFT:
+        raise Http404
+    roles = _official_roles(user, application)
+    if not roles:
+        raise Http404
+    return application, roles
+
+
+def _role_label(roles: set[str]) -> str:
+    for role in (Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.OPERATOR):
+        if role in roles:
+            return role
+    return Role.OPERATOR
+
+
+def _official_actor(user, application) -> audit.Actor:
+    return audit.Actor(user=user, represented=application.party_id,
+                       agency=application.agency.code)
+
+
+def assign(user, uuid, assignee=None) -> Application:
+    """Take an application (operators) or give it to a colleague (supervisors)."""
+    application, roles = _official(user, uuid)
+    assignee = assignee or user
+    if assignee != user and Role.SUPERVISOR not in roles and Role.AGENCY_ADMIN not in roles:
+        raise PermissionDenied
+    if not OfficialRole.objects.filter(user=assignee, agency=application.agency).exists():
+        raise ValidationError({"assignee": _("Choose an official of this agency.")})
+    with transaction.atomic():
+        application = _lock(application)
+        application.assigned_to = assignee
+        _step(_official_actor(user, application), application, "assign", OFFICIAL,
+              role=_role_label(roles), agency=application.agency, assignee=assignee.username)
+    return application
+
+
+def _must_handle(user, application, roles):
+    if application.assigned_to_id != user.pk and Role.SUPERVISOR not in roles:
+        raise PermissionDenied
+
+
+def request_info(user, uuid, text: str) -> Application:
+    """Ask the applicant for more; the application returns to them and the clock pauses."""
+    application, roles = _official(user, uuid)
+    _must_handle(user, application, roles)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write what the applicant must provide.")})
+    with transaction.atomic():
+        application = _lock(application)
+        Message.objects.create(application=application, author=user, from_agency=True,
+                               kind="info_request", body=text)
+        application.days_left_at_pause = active_pack().calendar.working_days_between(
+            _local_today(), application.due_date)
+        application.paused_at = timezone.now()
+        _step(_official_actor(user, application), application, "request_info", OFFICIAL,
+              role=_role_label(roles), agency=application.agency, note=text)
+    return application
+
+
+def decide(user, uuid, approve: bool, reason: str, result=None) -> Application:
+    """Approve (with an optional result document) or reject (with a reason)."""
+    application, roles = _official(user, uuid)
+    _must_handle(user, application, roles)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    if result is not None:
+        content_type, digest = files.check_upload(result, accept=("application/pdf",),
+                                                  max_bytes=20 * 1024 * 1024)
+    with transaction.atomic():
+        application = _lock(application)
+        if result is not None:
+            Attachment.objects.create(application=application, kind=Attachment.Kind.RESULT,
+                                      file=result, filename=result.name[:255],
+                                      content_type=content_type, size=result.size,
+                                      sha256=digest, uploaded_by=user)
+        application.decided_at = timezone.now()
+        application.decision_reason = reason
+        _step(_official_actor(user, application), application,
+              "approve" if approve else "reject", OFFICIAL, role=_role_label(roles),
+              agency=application.agency, note=reason, result=result is not None)
+    return application
+
+
+def send_message(user, uuid, text: str, *, official: bool) -> Message:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a message.")})
+    if official:
+        application, _roles = _official(user, uuid)
+        actor = _official_actor(user, application)
+    else:
+        application = queries.applicant_application(user, uuid)
+        actor = _actor_for(user, application)
+    with transaction.atomic():
+        message = Message.objects.create(application=application, author=user,
+                                         from_agency=official, body=text)
+        audit.record(actor, "application.message", "application", application.uuid,
+                     {"from_agency": official}, agency=application.agency.code)
+        if official:
+            notify(_applicant_side(application), application, "message",
+                   {"number": application.reference})
+    return message
+
+
+def attachment_for(user, uuid, attachment_uuid, *, official: bool) -> Attachment:
+    """A file the caller may download (its read is audited for officials)."""
+    if official:
+        application, _roles = _official(user, uuid)
+    else:
+        application = queries.applicant_application(user, uuid)
+    attachment = application.attachments.filter(uuid=attachment_uuid).first() \
+        if _is_uuid(attachment_uuid) else None
+    if attachment is None:
+        raise Http404
+    if official:
+        with transaction.atomic():
+            audit.record(_official_actor(user, application), "attachment.viewed", "application",
+                         application.uuid, {"attachment": str(attachment.uuid)},
+                         agency=application.agency.code)
+    return attachment
+
+
+def document_for(user, attachment_uuid) -> Attachment:
+    """A document by id: its uploader's while unclaimed, then as for its application."""
+    attachment = Attachment.objects.select_related("application").filter(
+        uuid=attachment_uuid).first() if _is_uuid(attachment_uuid) else None
+    if attachment is None:
+        raise Http404
+    if attachment.application is None:
+        if attachment.uploaded_by_id != user.pk:
+            raise Http404
+        return attachment
+    uuid = attachment.application.uuid
+    try:
+        return attachment_for(user, uuid, attachment.uuid, official=False)
+    except Http404:
+        return attachment_for(user, uuid, attachment.uuid, official=True)
+
+
+def overdue(application: Application, today: datetime | None = None) -> bool:
+    return bool(application.due_date and not application.paused_at and not application.ended
+                and application.due_date < (today or _local_today()))

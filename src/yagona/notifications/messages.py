@@ -1,0 +1,31 @@
+"""Texts of notifications, chosen by event and rendered in the reader's language."""
+
+from django.utils.translation import gettext as _
+
+from yagona.applications.workflow import Status
+
+
+def title(item) -> str:
+    number = item.params.get("number", "")
+    service = item.params.get("service", "")
+    texts = {
+        "submit": _("Application %(number)s received"),
+        "assign": _("Application %(number)s is being reviewed"),
+        "request_info": _("More information needed for application %(number)s"),
+        "answer": _("Your answer to application %(number)s was sent"),
+        "approve": _("Application %(number)s approved"),
+        "reject": _("Application %(number)s rejected"),
+        "withdraw": _("Application %(number)s withdrawn"),
+        "message": _("New message about application %(number)s"),
+    }
+    return texts.get(item.event, _("Application %(number)s updated")) % {
+        "number": number, "service": service}
+
+
+def body(item) -> str:
+    status = item.params.get("status")
+    label = Status(status).label if status in Status.values else ""
+    text = _("Status: %(status)s.") % {"status": label} if label else ""
+    if item.params.get("note"):
+        text += " " + item.params["note"]
+    return text.strip()
