@@ -1,0 +1,24 @@
+from django.urls import path
+
+from yagona.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/", views.service_list, name="services"),
+    path("search/", views.search, name="search"),
+    path("services/<slug:code>/", views.service_detail, name="service"),
+    path("services/<slug:code>/start/", views.start, name="start"),
+    path("agencies/", views.agency_list, name="agencies"),
+    path("agencies/<str:code>/", views.agency_detail, name="agency"),
+    path("applications/<str:uuid>/page/<slug:page_id>/", views.form_page, name="form-page"),
+    path("applications/<str:uuid>/check/", views.check_answers, name="check"),
+    path("applications/<str:uuid>/submitted/", views.submitted, name="submitted"),
+    path("applications/<str:uuid>/", views.application_detail, name="application"),
+    path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
+    path("account/", views.account, name="account"),
+    path("account/applications/", views.application_list, name="applications"),
+    path("account/inbox/", views.inbox, name="inbox"),
+    path("account/inbox/<int:item_id>/read/", views.inbox_read, name="inbox-read"),
+    path("language/<str:code>/", views.set_language, name="set-language"),
+]
