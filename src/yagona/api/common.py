@@ -1,0 +1,130 @@
+"""What every API of the platform shares: token auth, declared permissions, problem+json.
+
+Every operation is declared with one of ``PUBLIC``, ``SIGNED_IN`` or ``OFFICIAL``
+(spread into the route decorator). The declaration sets the authentication and
+is published in the OpenAPI document as ``x-permission``; a test fails on any
+operation without one. Object-level access is decided in the service layer.
+"""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from yagona.accounts import queries as accounts
+from yagona.accounts.services import note_token_use
+from yagona.applications.files import FileRejected
+from yagona.applications.services import Tampered
+from yagona.applications.workflow import TransitionNotAllowed
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; tokens are issued to people (citizens, officials)."""
+
+    def authenticate(self, request, token):
+        row = accounts.token_for(token)
+        if row is None:
+            return None
+        request.user = row.user
+        note_token_use(row)
+        return row.user
+
+
+class OfficialTokenAuth(TokenAuth):
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None and user.official_roles.exists():
+            return user
+        return None
+
+
+PUBLIC = {"auth": None, "openapi_extra": {"x-permission": "public"}}
+SIGNED_IN = {"auth": TokenAuth(), "openapi_extra": {"x-permission": "signed_in"}}
+OFFICIAL = {"auth": OfficialTokenAuth(), "openapi_extra": {"x-permission": "official"}}
+
+
+def problem(status: int, title: str, detail: str = "", errors: list | None = None,
+            **extra) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    import json
+
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
+                        content_type="application/problem+json")
+
+
+def field_errors(mapping: dict) -> list[dict]:
+    """[{"field": "answers.child_name", "message": ...}] from a {field: message(s)} mapping."""
+    out = []
+    for field, messages in mapping.items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            out.append({"field": field, "message": str(message)})
+    return out
+
+
+def install_problem_handlers(api: NinjaAPI, field_prefix: str = "") -> None:
+    def prefixed(mapping):
+        return {f"{field_prefix}{k}" if k != "__all__" else "": v for k, v in mapping.items()}
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_request(request, exc):
+        errors = [{"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or
+                   ".".join(str(p) for p in err.get("loc", ())),
+                   "message": err.get("msg", "")} for err in exc.errors]
+        return problem(422, "The request is not valid", errors=errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid_data(request, exc):
+        if hasattr(exc, "error_dict"):
+            return problem(422, "The data is not valid", errors=field_errors(
+                prefixed(exc.message_dict)))
+        return problem(422, "The data is not valid", detail="; ".join(exc.messages))
+
+    @api.exception_handler(FileRejected)
+    def file_rejected(request, exc):
+        return problem(422, "The file was refused", detail=str(exc))
+
+    @api.exception_handler(Tampered)
+    def tampered(request, exc):
+        names = exc.args[0] if exc.args else []
+        return problem(400, "Unknown fields", errors=[
+            {"field": f"{field_prefix}{name}", "message": "not a question of this form"}
+            for name in names])
+
+    @api.exception_handler(TransitionNotAllowed)
+    def not_allowed(request, exc):
+        return problem(409, "Not possible in the current status", detail=str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(404, "Not found")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return problem(403, "Forbidden")
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return problem(401, "Authentication required",
+                       detail="Send 'Authorization: Bearer <token>'.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return problem(exc.status_code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return problem(413, "The request body is too large")
+
+
+def now_iso() -> str:
+    return timezone.now().isoformat()

@@ -1,0 +1,520 @@
+"""The GovStack Registration Building Block API 0.1.1 (../shared/specs/govstack/registration)
+as a facade over the same services. It maps shapes and identifiers; no business rules.
+
+Identifiers: serviceId and eFormId are UUIDs derived from the service code (and the
+form's content hash), fileId is the application's UUID, and each application open in
+an agency is one task whose taskId is the application's UUID.
+"""
+
+import re
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from ninja import File, Header, NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from yagona.accounts import queries as accounts
+from yagona.api.common import OFFICIAL, PUBLIC, SIGNED_IN, install_problem_handlers
+from yagona.applications import queries as applications
+from yagona.applications import services as apply
+from yagona.applications.models import Application, StatusChange
+from yagona.applications.workflow import ENDED, Status
+from yagona.catalogue import queries as catalogue
+from yagona.core.countries import active_pack
+from yagona.core.text import localized
+
+api = NinjaAPI(title="GovStack Registration Building Block API", version="0.1.1",
+               urls_namespace="govstack-registration", docs_url="/docs",
+               description="GovStack Registration BB 0.1.1 served by Yagona.")
+install_problem_handlers(api, field_prefix="formData.data.")
+# The spec's optional fields are absent rather than null: every route excludes None.
+
+MEDIATOR = re.compile(r"[^/\s]+/[A-Z]+/[^/\s]+/[^/\s]+")
+STATUS_CODES = {
+    Status.DRAFT: ("PENDING", "Pending"), Status.SUBMITTED: ("PENDING", "Pending"),
+    Status.IN_REVIEW: ("PENDING", "Pending"), Status.INFO_REQUESTED: ("SENDBACK", "Sent back"),
+    Status.APPROVED: ("APPROVED", "Approved"), Status.REJECTED: ("REJECTED", "Rejected"),
+    Status.WITHDRAWN: ("REJECTED", "Withdrawn"),
+}
+
+
+def mediator_client(value: str) -> str:
+    """The Information-Mediator-Client header: INSTANCE/CLASS/MEMBER/SUBSYSTEM."""
+    if not MEDIATOR.fullmatch(value or ""):
+        raise HttpError(400, "Information-Mediator-Client must be INSTANCE/CLASS/MEMBER/"
+                             "SUBSYSTEM")
+    return value
+
+
+# --- schemas (the spec's names and shapes) -------------------------------------------------
+
+class Property(Schema):
+    code: str
+    value: str
+
+
+class ServiceOut(Schema):
+    id: UUID
+    name: str
+    version: str
+    type: str
+    isExecutable: bool
+    isClosed: bool
+    description: str
+    serviceBody: list[Property]
+
+
+class EFormListItem(Schema):
+    eFormId: str
+    name: str
+    description: str
+    version: str
+    latest: bool
+
+
+class FormData(Schema):
+    data: dict = {}
+    eFormId: str | None = None
+
+
+class ApplicationFileSubmit(Schema):
+    applicantId: str
+    applicationName: str | None = None
+    created: datetime | None = None
+    formData: FormData = FormData()
+    documentUrls: list[str] = []
+
+
+class StatusModel(Schema):
+    code: str
+    title: str
+
+
+class ApplicationFileResponse(Schema):
+    fileId: str
+    applicantId: str
+    registered: datetime | None
+    serviceId: UUID
+    serviceName: str
+    status: StatusModel
+    ended: bool
+    applicationData: ApplicationFileSubmit
+
+
+class ApplicationListItem(Schema):
+    fileId: str
+    mainTaskId: str
+    taskTitle: str
+    roleId: str | None
+    roleName: str | None
+    assigneeId: str | None
+    operatorName: str | None
+    status: StatusModel
+    applicantId: str
+    created: datetime
+    registered: datetime | None
+    description: str
+    serviceName: str
+    serviceId: UUID
+    eformId: str
+    documentUrls: list[str]
+
+
+class UploadResponse(Schema):
+    code: int
+    type: str
+    message: str
+    url: str
+
+
+class AdditionalData(Schema):
+    data: dict = {}
+
+
+class UserTask(Schema):
+    taskId: str
+    mainTaskId: str
+    name: str
+    assigneeId: str | None
+    roleId: str | None
+    created: datetime | None
+    description: str
+    serviceId: UUID
+    serviceName: str
+    fileId: str
+    eFormId: str
+    status: StatusModel
+
+
+class CompletedTask(Schema):
+    taskId: str
+    fileId: str
+    serviceId: UUID
+    status: StatusModel
+    variables: dict
+
+
+class References(Schema):
+    startDate: date | None
+    endDate: date | None
+    registrationName: str | None
+    operator: str | None
+    role: str | None
+    timeframeDay: bool
+    timeframeWeek: bool
+    timeframeMonth: bool
+    timeframeYear: bool
+
+
+class Statistics(Schema):
+    processed: int
+    approved: int
+    sentBack: int
+    rejected: int
+    references: References
+
+
+# --- mapping ------------------------------------------------------------------------------
+
+def status_of(application) -> dict:
+    code, title = STATUS_CODES[application.status]
+    return {"code": code, "title": title}
+
+
+def service_out(service) -> dict:
+    pack = active_pack()
+    body = [("agency", service.agency.code), ("agencyName", localized(service.agency.name)),
+            ("fee", pack.format_money(service.fee_minor)),
+            ("processingDays", str(service.processing_days)),
+            ("legalBasis", localized(service.legal_basis)),
+            ("whoMayApply", localized(service.who_may_apply)), ("code", service.code)]
+    return {"id": catalogue.service_public_id(service), "name": localized(service.name),
+            "version": catalogue.form_version(service.form), "type": "Public",
+            "isExecutable": service.online, "isClosed": False,
+            "description": localized(service.summary),
+            "serviceBody": [{"code": code, "value": value} for code, value in body]}
+
+
+def eform_out(service, with_schema=False) -> dict:
+    out = {"eFormId": str(catalogue.form_public_id(service)), "name": service.code,
+           "description": localized(service.name),
+           "version": catalogue.form_version(service.form), "latest": True}
+    if with_schema:
+        out["schema"] = service.form.get("schema", {})
+    return out
+
+
+def document_url(request, attachment_uuid) -> str:
+    return request.build_absolute_uri(f"/govstack/registration/documents/{attachment_uuid}")
+
+
+def wrap(answers: dict) -> dict:
+    """The spec's formData.data holds objects: each answer is given as {"value": ...}."""
+    return {name: {"value": value} for name, value in answers.items()}
+
+
+def unwrap(value):
+    """Accept the spec's {"value": ...} objects, the examples' plain values, and the
+    examples' document objects ({"url": ...} or a list of them)."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        value = value[0]
+    if isinstance(value, dict):
+        return value.get("value", value.get("url"))
+    return value
+
+
+def file_response(request, application) -> dict:
+    return {
+        "fileId": str(application.uuid), "applicantId": application.party_id,
+        "registered": application.submitted_at,
+        "serviceId": catalogue.service_public_id(application.service),
+        "serviceName": localized(application.service.name), "status": status_of(application),
+        "ended": application.status in ENDED,
+        "applicationData": {
+            "applicantId": application.party_id, "applicationName": application.party_name,
+            "created": application.created_at,
+            "formData": {"data": wrap(application.answers),
+                         "eFormId": str(catalogue.form_public_id(application.service))},
+            "documentUrls": [document_url(request, a.uuid)
+                             for a in application.attachments.all()],
+        },
+    }
+
+
+def list_item(request, application) -> dict:
+    assignee = application.assigned_to
+    return {
+        "fileId": str(application.uuid), "mainTaskId": str(application.uuid),
+        "taskTitle": f"{application.reference} {localized(application.service.name)}",
+        "roleId": None, "roleName": None,
+        "assigneeId": assignee.username if assignee else None,
+        "operatorName": assignee.display_name if assignee else None,
+        "status": status_of(application), "applicantId": application.party_id,
+        "created": application.created_at, "registered": application.submitted_at,
+        "description": application.registration_number or "",
+        "serviceName": localized(application.service.name),
+        "serviceId": catalogue.service_public_id(application.service),
+        "eformId": str(catalogue.form_public_id(application.service)),
+        "documentUrls": [document_url(request, a.uuid) for a in application.attachments.all()],
+    }
+
+
+def task_out(application) -> dict:
+    return {
+        "taskId": str(application.uuid), "mainTaskId": str(application.uuid),
+        "name": f"Process {application.reference}",
+        "assigneeId": application.assigned_to.username if application.assigned_to else None,
+        "roleId": None, "created": application.submitted_at,
+        "description": localized(application.service.name),
+        "serviceId": catalogue.service_public_id(application.service),
+        "serviceName": localized(application.service.name), "fileId": str(application.uuid),
+        "eFormId": str(catalogue.form_public_id(application.service)),
+        "status": status_of(application),
+    }
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+@api.get("/services", response=list[ServiceOut], exclude_none=True, **PUBLIC)
+def list_services(request, name: str | None = None):
+    services = catalogue.active_services()
+    if name:
+        services = [s for s in services if name.casefold() in
+                    " ".join(s.name.values()).casefold()]
+    return [service_out(s) for s in services]
+
+
+@api.get("/services/{serviceId}", response=ServiceOut, exclude_none=True, **PUBLIC)
+def get_service(request, serviceId: UUID):
+    return service_out(catalogue.service_by_public_id(serviceId))
+
+
+@api.get("/services/{serviceId}/eForms", response=list[EFormListItem], exclude_none=True, **PUBLIC)
+def list_eforms(request, serviceId: UUID):
+    service = catalogue.service_by_public_id(serviceId)
+    return [eform_out(service)] if service.online else []
+
+
+@api.get("/eForms/{eFormId}", response=dict, exclude_none=True, **PUBLIC)
+def get_eform(request, eFormId: str):
+    return eform_out(catalogue.service_by_form_id(eFormId), with_schema=True)
+
+
+@api.post("/services/{serviceId}/applications", response=ApplicationFileResponse,
+          exclude_none=True, **SIGNED_IN)
+def submit_application(request, serviceId: UUID, payload: ApplicationFileSubmit,
+                       information_mediator_client: str = Header(
+                           ..., alias="Information-Mediator-Client")):
+    """Apply and submit in one go for the caller or a party they represent (applicantId)."""
+    mediator_client(information_mediator_client)
+    service = catalogue.service_by_public_id(serviceId)
+    party = next((p for p in accounts.parties_for(request.user, service.code)
+                  if p.party_id == payload.applicantId), None)
+    if party is None:
+        raise HttpError(404, "Unknown applicant for this caller")
+    data = {name: unwrap(value) for name, value in payload.formData.data.items()}
+    properties = service.form.get("schema", {}).get("properties", {})
+    documents = {name: value.rstrip("/").rsplit("/", 1)[-1] for name, value in data.items()
+                 if "x-attachment" in properties.get(name, {}) and isinstance(value, str)}
+    answers = {k: v for k, v in data.items() if k not in documents}
+    application = apply.apply_in_one_go(
+        request.user, service, answers, party_key=party.key, documents=documents,
+        idempotency_key=(request.headers.get("Idempotency-Key") or "")[:100] or None)
+    return file_response(request, application)
+
+
+@api.post("/documents", response=UploadResponse, exclude_none=True, **SIGNED_IN)
+def upload_document(request, file: UploadedFile = File(...)):
+    """Upload a document; list its URL (or id) in an application's form data to use it."""
+    attachment = apply.upload_document(request.user, file)
+    return {"code": 200, "type": attachment.content_type, "message": "uploaded",
+            "url": document_url(request, attachment.uuid)}
+
+
+@api.get("/documents/{documentId}", exclude_none=True, **SIGNED_IN)
+def download_document(request, documentId: UUID):
+    """A document's content, for whoever may see it (not part of the spec: its URLs)."""
+    document = apply.document_for(request.user, documentId)
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=document.filename, content_type=document.content_type)
+
+
+@api.get("/applications", response=list[ApplicationListItem], exclude_none=True, **SIGNED_IN)
+def list_applications(request, serviceId: UUID | None = None, applicantId: str | None = None,
+                      firstResult: int = 0, maxResult: int = 50, sortBy: str = "created",
+                      sortOrder: str = "desc",
+                      information_mediator_client: str = Header(
+                          ..., alias="Information-Mediator-Client")):
+    """The caller's applications: as applicant, and those of the agencies they work in."""
+    mediator_client(information_mediator_client)
+    scope = applications.applicant_scope(request.user) | (
+        Q(agency_id__in=applications.official_agency_ids(request.user))
+        & ~Q(status=Status.DRAFT))
+    rows = Application.objects.filter(scope).select_related(
+        "service", "agency", "assigned_to").distinct()
+    if serviceId:
+        rows = rows.filter(service=catalogue.service_by_public_id(serviceId))
+    if applicantId:
+        rows = rows.filter(party_id=applicantId)
+    order = {"created": "created_at", "registered": "submitted_at",
+             "status": "status"}.get(sortBy, "created_at")
+    rows = rows.order_by(order if sortOrder == "asc" else f"-{order}", "pk")
+    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    return [list_item(request, a) for a in rows[first:first + count]]
+
+
+@api.get("/applications/{fileId}", response=ApplicationFileResponse, exclude_none=True, **SIGNED_IN)
+def get_application(request, fileId: UUID,
+                    information_mediator_client: str = Header(
+                        ..., alias="Information-Mediator-Client")):
+    mediator_client(information_mediator_client)
+    return file_response(request, _visible(request.user, fileId))
+
+
+def _visible(user, file_id):
+    try:
+        return applications.applicant_application(user, file_id)
+    except Http404:  # not theirs as applicant: perhaps as an official, else 404
+        return applications.official_application(user, file_id)
+
+
+@api.put("/applications/{fileId}", response=ApplicationFileResponse, exclude_none=True, **SIGNED_IN)
+def update_application(request, fileId: UUID, payload: ApplicationFileSubmit,
+                       information_mediator_client: str = Header(
+                           ..., alias="Information-Mediator-Client")):
+    """Answer a send-back: the applicant's corrected form data goes to the agency."""
+    mediator_client(information_mediator_client)
+    application = applications.applicant_application(request.user, fileId)
+    if application.status != Status.INFO_REQUESTED:
+        raise HttpError(409, "The application was not sent back")
+    text = str(unwrap(payload.formData.data.get("comment")) or payload.applicationName or "")
+    application = apply.answer_request(request.user, fileId,
+                                       text or "Corrected data sent through the API")
+    return file_response(request, application)
+
+
+@api.get("/tasks", response=list[UserTask], exclude_none=True, **OFFICIAL)
+def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None,
+               assigneeId: str | None = None, firstResult: int = 0, maxResult: int = 50,
+               sortBy: str = "created", sortOrder: str = "asc"):
+    rows = Application.objects.filter(
+        agency_id__in=applications.official_agency_ids(request.user),
+        status__in=[Status.SUBMITTED, Status.IN_REVIEW],
+    ).select_related("service", "assigned_to")
+    for value in (mainTaskId, fileId):
+        if value:
+            rows = rows.filter(uuid=value) if _is_uuid(value) else rows.none()
+    if assigneeId:
+        rows = rows.filter(assigned_to__username=assigneeId)
+    rows = rows.order_by("submitted_at" if sortOrder == "asc" else "-submitted_at", "pk")
+    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    return [task_out(a) for a in rows[first:first + count]]
+
+
+def _is_uuid(value) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@api.get("/tasks/{taskId}", response=UserTask, exclude_none=True, **OFFICIAL)
+def get_task(request, taskId: UUID):
+    return task_out(applications.official_application(request.user, taskId))
+
+
+@api.post("/tasks/{taskId}/complete", response=CompletedTask, exclude_none=True, **OFFICIAL)
+def complete_task(request, taskId: UUID, payload: AdditionalData):
+    """Complete the processing task: data.status APPROVED, REJECTED (with data.reason)
+    or SENDBACK (with data.reason: what the applicant must provide)."""
+    data = payload.data
+    outcome = str(data.get("status", "")).upper()
+    reason = str(data.get("reason", "") or "")
+    application = applications.official_application(request.user, taskId)
+    if application.assigned_to_id is None:
+        apply.assign(request.user, taskId)
+    if outcome == "APPROVED":
+        application = apply.decide(request.user, taskId, True, reason)
+    elif outcome == "REJECTED":
+        application = apply.decide(request.user, taskId, False, reason)
+    elif outcome == "SENDBACK":
+        application = apply.request_info(request.user, taskId, reason)
+    else:
+        raise HttpError(422, "data.status must be APPROVED, REJECTED or SENDBACK")
+    return {"taskId": str(application.uuid), "fileId": str(application.uuid),
+            "serviceId": catalogue.service_public_id(application.service),
+            "status": status_of(application), "variables": {"data": {"status": outcome}}}
+
+
+@api.get("/data/statistics", response=list[Statistics], exclude_none=True, **PUBLIC)
+def statistics(request, startDate: date | None = None, endDate: date | None = None,
+               registrationName: str | None = None, operator: str | None = None,
+               role: str | None = None, timeframe: str | None = None,
+               information_mediator_client: str = Header(
+                   ..., alias="Information-Mediator-Client")):
+    """Processed, approved, sent-back and rejected applications, optionally per timeframe."""
+    mediator_client(information_mediator_client)
+    if timeframe not in (None, "day", "week", "month", "year"):
+        raise HttpError(400, "timeframe must be day, week, month or year")
+    end = endDate or timezone.localdate()
+    start = startDate or end - timedelta(days=365)
+    if start > end:
+        raise HttpError(400, "startDate is after endDate")
+    steps = StatusChange.objects.filter(
+        action__in=["approve", "reject", "request_info"], at__date__gte=start,
+        at__date__lte=end)
+    if registrationName:
+        steps = steps.filter(Q(application__service__code=registrationName)
+                             | Q(application__service__name__icontains=registrationName))
+    if operator:
+        steps = steps.filter(Q(actor__username=operator) | Q(actor__last_name=operator))
+    if role:
+        steps = steps.filter(actor_role=role)
+    buckets: dict[date, dict] = {}
+    for at, action, application_id in steps.values_list("at", "action", "application_id"):
+        day = timezone.localtime(at, active_pack().zone).date()
+        key = _bucket(day, timeframe) if timeframe else start
+        bucket = buckets.setdefault(key, {"apps": set(), "approve": 0, "reject": 0,
+                                          "request_info": 0})
+        bucket["apps"].add(application_id)
+        bucket[action] += 1
+    references = {"registrationName": registrationName, "operator": operator, "role": role,
+                  **{f"timeframe{t.title()}": timeframe == t
+                     for t in ("day", "week", "month", "year")}}
+    if not buckets and not timeframe:
+        buckets[start] = {"apps": set(), "approve": 0, "reject": 0, "request_info": 0}
+    out = []
+    for key in sorted(buckets):
+        bucket = buckets[key]
+        bucket_end = _bucket_end(key, timeframe) if timeframe else end
+        out.append({"processed": len(bucket["apps"]), "approved": bucket["approve"],
+                    "sentBack": bucket["request_info"], "rejected": bucket["reject"],
+                    "references": {**references, "startDate": max(key, start),
+                                   "endDate": min(bucket_end, end)}})
+    return out
+
+
+def _bucket(day: date, timeframe: str) -> date:
+    if timeframe == "week":
+        return day - timedelta(days=day.weekday())
+    if timeframe == "month":
+        return day.replace(day=1)
+    if timeframe == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _bucket_end(start: date, timeframe: str) -> date:
+    if timeframe == "week":
+        return start + timedelta(days=6)
+    if timeframe == "month":
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return following - timedelta(days=1)
+    if timeframe == "year":
+        return start.replace(month=12, day=31)
+    return start

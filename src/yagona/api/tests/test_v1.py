@@ -1,0 +1,148 @@
+import json
+
+import pytest
+from django.test import Client
+
+from yagona.accounts import services as accounts
+from yagona.api import govstack, v1
+from yagona.applications.models import Application
+from yagona.core.audit import SYSTEM
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def tokens(people):
+    return {name: accounts.issue_api_token(SYSTEM, user, "test")
+            for name, user in people.items()}
+
+
+def call(method, url, token=None, data=None, headers=None, **kwargs):
+    client = Client()
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+    if token:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if data is not None and not isinstance(data, (str, bytes)):
+        data = json.dumps(data)
+    return getattr(client, method)(url, data=data, content_type="application/json",
+                                   **extra, **kwargs)
+
+
+def test_every_operation_declares_its_permission():
+    count = 0
+    for api in (v1.api, govstack.api):
+        for path, operations in api.get_openapi_schema()["paths"].items():
+            for method, operation in operations.items():
+                count += 1
+                assert operation.get("x-permission") in ("public", "signed_in", "official"), \
+                    f"{method.upper()} {path}"
+    assert count > 30
+
+
+def test_committed_openapi_documents_match_the_code():
+    from django.core.management import call_command
+
+    call_command("openapi", check=True)
+
+
+@pytest.mark.django_db
+def test_catalogue_is_public_and_paginated_by_cursor(country):
+    response = call("get", "/api/v1/catalogue/services")
+    assert response.status_code == 200
+    body = response.json()
+    assert [s["code"] for s in body["items"]] == ["birth-registration", "passport-issue",
+                                                  "tax-clearance"]
+    assert body["next_cursor"] is None
+    assert call("get", "/api/v1/catalogue/services/nope").status_code == 404
+    hits = call("get", "/api/v1/catalogue/search?q=РОЖДЕНИЯ").json()
+    assert hits[0]["code"] == "birth-registration"
+
+
+@pytest.mark.django_db
+def test_applying_through_the_api(tokens, people):
+    token = tokens["citizen"]
+    assert call("post", "/api/v1/applications", None, {"service": "x"}).status_code == 401
+    response = call("post", "/api/v1/applications", token,
+                    {"service": "birth-registration",
+                     "answers": {"child_name": "Amir", "birth_date": "2099-01-01"}})
+    assert response.status_code == 201, response.content
+    draft = response.json()
+    assert draft["status"] == "draft" and "past" in draft["errors"]["birth_date"]
+    url = f"/api/v1/applications/{draft['id']}"
+    response = call("patch", url, token, {"answers": {"birth_date": "2026-01-05", "sex": "f",
+                                                      "hospital_birth": False}})
+    assert response.json()["errors"] == {}
+    response = Client().post(f"{url}/files/certificate", {"file": _pdf()},
+                             HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 201, response.content
+    response = call("post", f"{url}/submit", token)
+    assert response.status_code == 200
+    number = response.json()["registration_number"]
+    assert number.startswith("REG-")
+    assert call("post", f"{url}/submit", token).json()["registration_number"] == number
+    other = call("get", url, tokens["other"])
+    assert other.status_code == 404
+    assert other["Content-Type"] == "application/problem+json"
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("c.pdf", PDF, content_type="application/pdf")
+
+
+@pytest.mark.django_db
+def test_bad_input_gets_problem_json_naming_the_field(tokens):
+    token = tokens["citizen"]
+    response = call("post", "/api/v1/applications", token, "{not json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    response = call("post", "/api/v1/applications", token, {"service": 42, "answers": []})
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"payload.service", "payload.answers"} <= fields or {"service", "answers"} <= fields
+    response = call("post", "/api/v1/applications", token,
+                    {"service": "birth-registration", "submit": True,
+                     "answers": {"child_name": "Amir", "mother_id": "12345678"}})
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert "answers.mother_id" in fields and "answers.birth_date" in fields
+    assert Application.objects.count() == 0  # nothing half-written
+    response = call("post", "/api/v1/applications", token,
+                    {"service": "birth-registration", "answers": {"is_admin": True}})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "answers.is_admin"
+    huge = json.dumps({"service": "birth-registration", "answers": {"x": "a" * 2_000_000}})
+    response = call("post", "/api/v1/applications", token, huge)
+    assert response.status_code == 413
+
+
+@pytest.mark.django_db
+def test_idempotency_key_gives_one_application(tokens):
+    body = {"service": "tax-clearance", "answers": {"purpose": "For a bank loan"},
+            "submit": True}
+    first = call("post", "/api/v1/applications", tokens["citizen"], body,
+                 {"Idempotency-Key": "abc-1"})
+    again = call("post", "/api/v1/applications", tokens["citizen"], body,
+                 {"Idempotency-Key": "abc-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_officials_work_through_the_api(tokens):
+    body = {"service": "tax-clearance", "answers": {"purpose": "For a bank loan"},
+            "submit": True}
+    created = call("post", "/api/v1/applications", tokens["citizen"], body).json()
+    queue = call("get", "/api/v1/office/TAX/queue", tokens["tax_operator"]).json()
+    assert [a["id"] for a in queue["items"]] == [created["id"]]
+    assert call("get", "/api/v1/office/TAX/queue", tokens["operator"]).status_code == 404
+    assert call("get", "/api/v1/office/TAX/queue", tokens["citizen"]).status_code == 401
+    url = f"/api/v1/office/applications/{created['id']}"
+    assert call("post", f"{url}/assign", tokens["tax_operator"], {}).status_code == 200
+    response = Client().post(f"{url}/decision", {"approve": "true", "reason": "ok"},
+                             HTTP_AUTHORIZATION=f"Bearer {tokens['tax_operator']}")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    response = call("post", f"{url}/request-info", tokens["tax_operator"], {"text": "more"})
+    assert response.status_code == 409
