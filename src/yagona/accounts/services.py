@@ -35,6 +35,14 @@ def grant_role(actor: audit.Actor, user: User, agency, role: str,
     return grant
 
 
+def set_platform_admin(actor: audit.Actor, user: User, on: bool = True) -> None:
+    """Make a person a platform administrator (agencies and catalogue), or stop it."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_platform_admin=on)
+        user.is_platform_admin = on
+        audit.record(actor, "role.platform_admin", "user", user.username, {"on": on})
+
+
 def revoke_role(actor: audit.Actor, role_id: int, agency) -> None:
     with transaction.atomic():
         grant = OfficialRole.objects.select_for_update().filter(pk=role_id, agency=agency) \

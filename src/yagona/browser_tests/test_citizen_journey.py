@@ -39,7 +39,7 @@ def pick_service(people, rng):
         if service.agency.code not in operators or \
                 "person" not in (service.applicant_kinds or ["person"]):
             continue
-        answers = demo.example_answers(form, person_ids, rng)
+        answers = demo.example_answers(form, person_ids, rng, people.get("texts"))
         non_file = [f.name for f in form.fields.values() if not f.is_file]
         if any(f.is_file for f in form.fields.values()) and \
                 not form.errors(answers, only=non_file):

@@ -26,6 +26,14 @@ from yagona.core.countries import pack_dir, read_yaml
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# What demo people write; a pack's demo.yaml ``texts`` says it in its own language.
+TEXTS = {
+    "answer_text": "Rudaki avenue 25, Dushanbe",
+    "phone": "+992 90 123 4567",
+    "request_info": "Please attach a clearer copy of your identity document.",
+    "answer": "A clearer copy is attached.",
+    "rejection": "The documents do not match the registry records.",
+}
 
 
 def current_code() -> str:
@@ -62,8 +70,11 @@ def pdf_bytes(title: str) -> bytes:
     return bytes(out)
 
 
-def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Random) -> dict:
-    """Plausible answers for a form, or {} when a question cannot be answered generically."""
+def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Random,
+                    texts: dict | None = None) -> dict:
+    """Plausible answers for a form, or {} when a question cannot be answered generically.
+    ``texts`` (demo.yaml) gives the sample text in the country's language."""
+    texts = {**TEXTS, **(texts or {})}
     answers: dict = {}
     today = timezone.localdate()
     for page in form.pages:
@@ -90,13 +101,10 @@ def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Ran
             elif "pattern" in schema or schema.get("x-business-id"):
                 continue
             else:
-                answers[field.name] = _text_for(field.name, schema)
+                text = texts["phone"] if field.widget == "tel" else texts["answer_text"]
+                answers[field.name] = text[: schema.get("maxLength", 200)] \
+                    .ljust(schema.get("minLength", 0), ".")
     return answers
-
-
-def _text_for(name: str, schema: dict) -> str:
-    text = {"phone": "+992 90 123 4567"}.get(name, "Dushanbe, Rudaki avenue 25")
-    return text[: schema.get("maxLength", 200)].ljust(schema.get("minLength", 0), ".")
 
 
 def load_demo(stdout=None) -> dict:
@@ -116,9 +124,12 @@ def load_demo(stdout=None) -> dict:
             people[entry["person_id"]] = user
         for entry in data.get("officials", []):
             user = people[entry["person_id"]]
-            agency = Agency.objects.get(code=entry["agency"])
-            accounts.grant_role(SYSTEM, user, agency, entry["role"],
-                                bool(entry.get("service_centre")))
+            if entry["role"] == "platform_admin":
+                accounts.set_platform_admin(SYSTEM, user)
+            else:
+                agency = Agency.objects.get(code=entry["agency"])
+                accounts.grant_role(SYSTEM, user, agency, entry["role"],
+                                    bool(entry.get("service_centre")))
             accounts.enable_totp(SYSTEM, user, DEMO_TOTP_SECRET)
         for entry in data.get("mandates", []):
             representative = people[entry["representative"]]
@@ -154,7 +165,7 @@ def _sample_applications(data: dict, people: dict) -> None:
     for service in (Service.objects.filter(active=True, online=True, agency__code__in=officials)
                     .select_related("agency").order_by("code")):
         form = FormDefinition(service.form)
-        answers = example_answers(form, person_ids, rng)
+        answers = example_answers(form, person_ids, rng, data.get("texts"))
         needed = [f.name for f in form.fields.values() if not f.is_file]
         if "person" in (service.applicant_kinds or ["person"]) and \
                 not form.errors(answers, only=needed):
@@ -168,12 +179,12 @@ def _sample_applications(data: dict, people: dict) -> None:
         try:
             _one(service, form, answers, citizens[index % len(citizens)],
                  officials[service.agency.code], plans[index % len(plans)],
-                 score=rng.choice([3, 4, 5, 5]))
+                 score=rng.choice([3, 4, 5, 5]), texts={**TEXTS, **data.get("texts", {})})
         except Exception as exc:  # noqa: BLE001 - a form we cannot fill generically
             log.info("demo: no sample application for %s: %s", service.code, exc)
 
 
-def _one(service, form, answers, citizen, official, plan, score):
+def _one(service, form, answers, citizen, official, plan, score, texts):
     with transaction.atomic():
         application = apply.start(citizen, service)
         apply.save_answers(citizen, application, answers, list(answers))
@@ -196,14 +207,12 @@ def _one(service, form, answers, citizen, official, plan, score):
         apply.assign(official, application.uuid)
         if plan == "in_review":
             return
-        apply.request_info(official, application.uuid,
-                           "Please attach a clearer copy of your identity document.")
+        apply.request_info(official, application.uuid, texts["request_info"])
         if plan == "info_requested":
             return
-        apply.answer_request(citizen, application.uuid, "A clearer copy is attached.")
+        apply.answer_request(citizen, application.uuid, texts["answer"])
         if plan == "rejected":
-            apply.decide(official, application.uuid, False,
-                         "The documents do not match the registry records.")
+            apply.decide(official, application.uuid, False, texts["rejection"])
             return
         result = ContentFile(pdf_bytes(f"Decision {application.registration_number}"),
                              name="decision.pdf")

@@ -117,6 +117,8 @@ DEMO = {
          "agency": "REG", "role": "supervisor"},
         {"person_id": "00000125", "last_name": "Andozov", "first_name": "Tohir",
          "agency": "TAX", "role": "operator"},
+        {"person_id": "00000133", "last_name": "Platformov", "first_name": "Parviz",
+         "role": "platform_admin"},
     ],
     "mandates": [
         {"representative": "12345674", "kind": "parent", "services": ["birth-registration"],

@@ -1,6 +1,8 @@
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
+from yagona.accounts.models import User
 from yagona.applications.models import Application
 from yagona.core import audit
 
@@ -15,6 +17,9 @@ def test_demo_data_holds_applications_in_every_status(country, settings, tmp_pat
                         "rejected", "withdrawn"}
     out = capsys.readouterr().out
     assert "12345674" in out and "demo-password-2026" in out
+    admin = User.objects.get(username="00000133")
+    assert admin.is_platform_admin and not admin.is_official
+    assert Authenticator.objects.filter(user=admin).exists()  # the second factor is set
     count = Application.objects.count()
     call_command("demo-data")  # idempotent
     assert Application.objects.count() == count

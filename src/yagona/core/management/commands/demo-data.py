@@ -16,11 +16,12 @@ class Command(BaseCommand):
         out("")
         out(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD})")
         for person in loaded["citizens"]:
-            out(f"  citizen   {person['person_id']:<12} {person['last_name']} "
+            out(f"  citizen        {person['person_id']:<12} {person['last_name']} "
                 f"{person['first_name']}")
         for person in loaded["officials"]:
             extra = " (service centre)" if person.get("service_centre") else ""
-            out(f"  {person['role']:<10}{person['person_id']:<12} {person['last_name']} "
-                f"{person['first_name']}, {person['agency']}{extra}")
+            where = person.get("agency", "all agencies and the catalogue")
+            out(f"  {person['role']:<15}{person['person_id']:<12} {person['last_name']} "
+                f"{person['first_name']}, {where}{extra}")
         out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
             f"authenticator app), or run 'yagona demo-code' (now: {code}).")
