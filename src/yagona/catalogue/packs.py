@@ -54,6 +54,9 @@ def read_full_pack(path: Path) -> PackContent:
     event_codes = {event.get("code") for event in life_events}
     for index, event in enumerate(life_events):
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)
+        if event.get("description"):
+            check_texts(event["description"], languages,
+                        f"life_events.yaml[{index}]: description", problems)
     services = []
     for file in sorted((path / "services").glob("*.yaml")):
         where = f"services/{file.name}"

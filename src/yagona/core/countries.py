@@ -74,6 +74,10 @@ def check_texts(value, languages, where: str, problems: list[str]) -> None:
     for language in languages:
         if not isinstance(value.get(language), str) or not value[language].strip():
             problems.append(f"{where}: missing text in '{language}'")
+    # A stray key is usually a text cut at ", " inside a YAML {flow mapping}: quote it.
+    for key in value.keys() - set(languages):
+        problems.append(f"{where}: {key!r} is not a language of the pack "
+                        "(quote texts that contain ', ' or ': ')")
 
 
 def pack_from_data(data: dict, where: str = "pack.yaml") -> CountryPack:

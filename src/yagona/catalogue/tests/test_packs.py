@@ -33,6 +33,19 @@ def test_problems_are_all_listed_with_their_place(tmp_path):
     assert "options.f: expected a text per language" in text
 
 
+def test_a_text_cut_by_a_comma_in_a_flow_mapping_is_caught(tmp_path):
+    folder = packs.write_pack(tmp_path / "xx")
+    text = (folder / "life_events.yaml").read_text(encoding="utf-8")
+    (folder / "life_events.yaml").write_text(text + (
+        "- code: school\n"
+        "  name: {en: Education, ru: Образование}\n"
+        "  description: {en: Kindergarten, school and universities, ru: Детсад и школа}\n"),
+        encoding="utf-8")
+    with pytest.raises(PackError, match="description: 'school and universities' is not a "
+                                        "language of the pack"):
+        read_full_pack(folder)
+
+
 def test_show_if_must_refer_to_an_earlier_question(tmp_path):
     broken = copy.deepcopy(packs.BIRTH)
     broken["form"]["ui"]["fields"]["child_name"]["show_if"] = {"hospital_birth": True}
