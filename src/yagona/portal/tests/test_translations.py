@@ -30,7 +30,10 @@ ENGLISH = {
     "required", "optional", "yes", "no", "none", "there", "problem", "enter", "choose",
     "select",
 }
-ASCII_RUN = re.compile(r"[A-Za-z]+(?:[\s,.:;'’-]+[A-Za-z]+)+")
+# Two or more whole words of Latin letters in a row. Whole words, so that the plain
+# letters inside an Azerbaijani word ("daxil olmasın") never count as English.
+WORD = r"(?<!\w)[A-Za-z]+(?!\w)"
+ASCII_RUN = re.compile(rf"{WORD}(?:[\s,.:;'’-]+{WORD})+")
 
 
 class VisibleText(HTMLParser):
@@ -140,3 +143,4 @@ def test_the_detector_finds_english():
     assert english_runs("<p>Сабт <b>Start application</b></p>") == ["Start application"]
     assert english_runs("<p>REG-2026-000001 · andoz.tj · PDF</p>") == []
     assert english_runs('<input aria-label="Search services">') == ["Search services"]
+    assert english_runs("<p>Şəxsiyyət vəsiqəsinin daxil olmasın in qısa</p>") == []
