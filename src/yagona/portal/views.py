@@ -151,6 +151,9 @@ def form_page(request, uuid, page_id):
             return HttpResponseBadRequest(_("The form was changed. Please start again."))
         application.refresh_from_db()
         answers = dict(application.answers)
+        # A file question is answered by its upload below, not by the fields above.
+        errors = {name: message for name, message in errors.items()
+                  if not (name in form.fields and form.fields[name].is_file)}
         for field in form.rendered_fields(page, answers):
             upload = request.FILES.get(field.name)
             if field.is_file and upload is not None:

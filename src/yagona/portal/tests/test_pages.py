@@ -4,6 +4,7 @@ from django.test import Client
 
 from yagona.accounts import services as accounts
 from yagona.applications.models import Application
+from yagona.catalogue.models import Service
 from yagona.core.audit import SYSTEM
 from yagona.testing.web import TOTP_SECRET, signed_in
 
@@ -37,6 +38,9 @@ def test_signed_in_pages_need_sign_in(country):
 
 @pytest.mark.django_db
 def test_citizen_applies_through_the_pages(people):
+    service = Service.objects.get(code="birth-registration")
+    service.form["schema"]["required"].append("certificate")  # a required file question
+    service.save()
     client = signed_in(people["citizen"])
     response = client.post("/services/birth-registration/start/", {"party": "self"})
     assert response.status_code == 302
@@ -58,6 +62,8 @@ def test_citizen_applies_through_the_pages(people):
     response = client.post(f"{base}/page/place/", {"hospital_birth": "yes",
                                                    "hospital_name": "City Maternity No. 2"})
     assert response["Location"] == f"{base}/page/documents/"
+    response = client.post(f"{base}/page/documents/", {})
+    assert response.status_code == 400 and 'href="#f-certificate"' in response.content.decode()
     bad = SimpleUploadedFile("x.pdf", b"not a pdf")
     response = client.post(f"{base}/page/documents/", {"certificate": bad})
     assert response.status_code == 400 and "must be a" in response.content.decode()
