@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from yagona.wsgi import application
@@ -24,6 +26,18 @@ v1 = schema_of("yagona-v1.json")
 govstack = schema_of("govstack-registration.json")
 FUZZ = settings(max_examples=15, deadline=None,
                 suppress_health_check=list(HealthCheck), derandomize=True)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    """Calling the WSGI application directly fires request_finished, whose
+    close_old_connections would drop the test's transaction on PostgreSQL; Django's
+    test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def no_server_error(case):
