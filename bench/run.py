@@ -7,7 +7,8 @@ wrk at 16 connections, each figure beside a baseline measured in the same run:
   pages        anonymous catalogue and service pages, a signed-in account page,
                against a static copy of the same page served by nginx
   submissions  POST /api/v1/applications (start, answers, submit: audit entries,
-               inbox notification) against a plain psycopg INSERT loop of one row
+               inbox notification, e-mail job queued in Redis for the worker that
+               runs beside the server) against a plain psycopg INSERT loop of one row
                per transaction on 16 connections
 
 Results are printed and written to bench/RESULTS.md. Not a test: no assertions.
@@ -192,8 +193,13 @@ def main():
     server_env = {**base_env, "YAGONA_MODE": "production",
                   "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
                   "SECURE_COOKIES": "0",
-                  "DEBUG": "0", "LOG_LEVEL": "WARNING", "YAGONA_JOBS_IMMEDIATE": "1"}
+                  "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    server_env.pop("YAGONA_JOBS_IMMEDIATE", None)  # jobs go through Redis to the worker
     yagona("collectstatic", "--noinput", "-v0", env=server_env)
+    # The job worker runs beside the server, as in production, on the same two cores.
+    worker = subprocess.Popen([str(BIN / "yagona"), "run_huey", "--workers", "1"],
+                              env=server_env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = subprocess.Popen([str(BIN / "gunicorn"), "yagona.wsgi", "--workers", str(WORKERS),
                                "--worker-class", "gthread", "--threads", str(THREADS),
                                "--keep-alive", "5", "--bind", f"127.0.0.1:{PORT}",
@@ -248,11 +254,15 @@ def main():
               flush=True)
         count = shell("from yagona.applications.models import Application as A; "
                       "print(A.objects.exclude(status='draft').count())", base_env)
+        backlog = shell("from huey.contrib.djhuey import HUEY; "
+                        "print(HUEY.pending_count())", server_env)
         audit_ok = subprocess.run([str(BIN / "yagona"), "audit", "verify"], env=base_env,
                                   capture_output=True, text=True)
-        write_results(results, count, audit_ok.stdout.strip() or audit_ok.stderr.strip())
+        write_results(results, count, audit_ok.stdout.strip() or audit_ok.stderr.strip(),
+                      backlog)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(worker.pid, signal.SIGTERM)
         if static is not None:
             static.terminate()
         server.wait(timeout=30)
@@ -269,7 +279,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.platform()}"
 
 
-def write_results(results, submitted, audit_line):
+def write_results(results, submitted, audit_line, backlog):
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {COUNTRY} pack",
              "", f"Machine: {machine()}. Server: gunicorn, {WORKERS} workers × {THREADS} "
              f"threads (gthread), PostgreSQL, Redis cache. Load: wrk, {CONNECTIONS} connections, "
@@ -281,7 +291,8 @@ def write_results(results, submitted, audit_line):
                      f"{m['non_2xx'] + m['socket_errors']} | {label} | {b['rps']:.0f} | "
                      f"{b['p95_ms']:.1f} | {m['rps'] / b['rps']:.2f} |")
     lines += ["", f"Applications submitted in the database afterwards: {submitted}. "
-              f"Audit log after the run: {audit_line}.", ""]
+              f"Notification jobs still queued when the load stopped: {backlog} (one huey "
+              f"worker ran beside the server). Audit log after the run: {audit_line}.", ""]
     text = "\n".join(lines)
     print(text)
     path = ROOT / "bench" / "RESULTS.md"
