@@ -116,7 +116,9 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yagona.sqlite3'}"),
+        # One embedded database per country, so that `YAGONA_COUNTRY=az make demo`
+        # after a tj demo starts clean instead of mixing the two.
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / f'yagona-{COUNTRY}.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
