@@ -58,3 +58,11 @@ def test_operator_commands(people, capsys):
     from yagona.accounts.queries import token_for
 
     assert token_for(token).user == people["other"]
+    call_command("platform-admin", people["other"].username)
+    people["other"].refresh_from_db()
+    assert people["other"].is_platform_admin
+    assert AuditEntry.objects.filter(action="role.platform_admin",
+                                     object_id=people["other"].username).exists()
+    call_command("platform-admin", people["other"].username, "--revoke")
+    people["other"].refresh_from_db()
+    assert not people["other"].is_platform_admin
