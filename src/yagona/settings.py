@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yagona.accounts",
     "yagona.catalogue",
     "yagona.applications",
+    "yagona.registries",
     "yagona.notifications",
     "yagona.portal",
     "yagona.backoffice",

@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator")
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    REGISTRY_KEEPER = "registry_keeper", _("Registry keeper")
 
 
 class OfficialRole(models.Model):

@@ -141,3 +141,29 @@ def write_pack(folder: Path, services=(BIRTH, TAX_CERTIFICATE, OFFLINE)) -> Path
     for service in services:
         dump(f"services/{service['code']}.yaml", service)
     return folder
+
+
+# A small population registry for the test pack (the shipped packs hold the real ones).
+POPULATION = {
+    "code": "population", "agency": "REG", "name": T("Population register", "Регистр населения"),
+    "schema": {
+        "type": "object", "additionalProperties": False,
+        "required": ["person_id", "surname", "given_name", "birth_date"],
+        "properties": {
+            "person_id": {"type": "string", "x-person-id": True},
+            "surname": {"type": "string", "minLength": 1, "maxLength": 100},
+            "given_name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "birth_date": {"type": "string", "format": "date", "x-past": True},
+            "address": {"type": "object", "additionalProperties": False,
+                        "properties": {"city": {"type": "string"},
+                                       "street": {"type": "string"}}},
+        },
+    },
+    "key_fields": ["person_id"],
+    "search_fields": ["surname", "given_name", "birth_date"],
+    "personal_fields": ["person_id", "surname", "given_name", "birth_date", "address"],
+    "public_fields": [],
+    "labels": {"person_id": T("Personal number"), "surname": T("Surname"),
+               "given_name": T("Given name"), "birth_date": T("Date of birth"),
+               "address": T("Address")},
+}

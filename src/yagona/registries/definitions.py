@@ -1,0 +1,46 @@
+"""Registry definitions as data: what a definition file holds and its checks."""
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from yagona.core.countries import check_texts
+
+CODE_PATTERN = r"[a-z][a-z0-9_]{1,39}"
+LISTS = ("key_fields", "search_fields", "personal_fields", "public_fields")
+
+
+def problems(definition: dict, languages, agency_codes, where: str) -> list[str]:
+    """Every problem of a registry definition, each naming its place."""
+    import re
+
+    found: list[str] = []
+    if not re.fullmatch(CODE_PATTERN, str(definition.get("code", ""))):
+        found.append(f"{where}: code must be lower-case letters, digits and _")
+    if definition.get("agency") not in agency_codes:
+        found.append(f"{where}: unknown agency {definition.get('agency')!r}")
+    check_texts(definition.get("name"), languages, f"{where}: name", found)
+    schema = definition.get("schema")
+    if not isinstance(schema, dict):
+        return [*found, f"{where}: schema: expected a JSON Schema object"]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        found.append(f"{where}: schema: {exc.message}")
+    if schema.get("type") != "object" or schema.get("additionalProperties") is not False:
+        found.append(f"{where}: schema: a record is an object with additionalProperties false")
+    properties = schema.get("properties") or {}
+    for name in LISTS:
+        for field in definition.get(name) or []:
+            if field not in properties:
+                found.append(f"{where}: {name}: {field!r} is not a property of the schema")
+    if not definition.get("key_fields"):
+        found.append(f"{where}: key_fields: at least one key field is needed")
+    for field in definition.get("key_fields") or []:
+        if field not in (schema.get("required") or []):
+            found.append(f"{where}: key_fields: {field!r} must be required")
+        if (properties.get(field) or {}).get("type") not in ("string", "integer"):
+            found.append(f"{where}: key_fields: {field!r} must be a string or an integer")
+    labels = definition.get("labels") or {}
+    for field in properties:
+        check_texts(labels.get(field), languages, f"{where}: labels.{field}", found)
+    return found

@@ -1,0 +1,109 @@
+"""Base registries defined by data: a registry, its schema versions, its records,
+their unique keys and every revision of every record."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yagona.core.text import localized
+
+
+class Registry(models.Model):
+    """A base registry (population, legal entities ...) kept by its owner agency."""
+
+    code = models.CharField(max_length=40, unique=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="registries")
+    name = models.JSONField()  # text per language
+    description = models.JSONField(default=dict)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "registries"
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name)
+
+
+class RegistryVersion(models.Model):
+    """One version of a registry's record schema. Records name the version they follow;
+    a new version either migrates the records or lives side by side with the old."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    schema = models.JSONField()  # JSON Schema (draft 2020-12) of one record
+    key_fields = models.JSONField(default=list)  # each unique within the registry
+    search_fields = models.JSONField(default=list)
+    personal_fields = models.JSONField(default=list)  # reads by staff are audited
+    public_fields = models.JSONField(default=list)  # may be published as open data
+    labels = models.JSONField(default=dict)  # field -> text per language
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registry", "version"]
+        constraints = [models.UniqueConstraint(fields=["registry", "version"],
+                                               name="one_registry_version")]
+
+    def __str__(self):
+        return f"{self.registry.code} v{self.version}"
+
+
+class Record(models.Model):
+    """The current state of one record. Deletion is logical: ``retired_at``."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.PROTECT, related_name="records")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)
+    version = models.PositiveIntegerField()  # the schema version the data follows
+    data = models.JSONField()
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.registry.code} {self.uuid}"
+
+
+class RecordKey(models.Model):
+    """A unique key value of a live record (person ID, business ID, act number ...),
+    one row per key field: the index that keeps lookups fast at national scale."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE)
+    field = models.CharField(max_length=40)
+    value = models.CharField(max_length=200)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registry", "field", "value"],
+                                               name="unique_registry_key")]
+
+
+class Revision(models.Model):
+    """One change of a record: who, when, why, on whose request, and each field's old
+    and new value. Replaying revisions backwards gives the record at any past date."""
+
+    class Operation(models.TextChoices):
+        CREATE = "create", _("Created")
+        CORRECT = "correct", _("Corrected")
+        RETIRE = "retire", _("Retired")
+        RESTORE = "restore", _("Restored")
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    operation = models.CharField(max_length=8, choices=Operation.choices)
+    actor = models.CharField(max_length=64)  # person ID of the keeper, or "system"
+    requested_by = models.CharField(max_length=64, blank=True)  # on whose request
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)  # field -> [old, new]; null = absent
+
+    class Meta:
+        ordering = ["record", "number"]
+        constraints = [models.UniqueConstraint(fields=["record", "number"],
+                                               name="one_revision_number")]

@@ -1,0 +1,91 @@
+"""Reads of registries. A staff read of a record with personal fields is audited."""
+
+from django.db import transaction
+from django.http import Http404
+
+from yagona.core import audit
+from yagona.registries.models import Record, RecordKey, Registry, RegistryVersion, Revision
+
+
+def registry(code: str) -> Registry:
+    found = Registry.objects.select_related("agency").filter(code=code, active=True).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def version(registry: Registry, number: int | None = None) -> RegistryVersion:
+    rows = registry.versions.all()
+    found = rows.filter(version=number).first() if number else rows.order_by("-version").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def record(actor: audit.Actor, registry_code: str, uuid) -> Record:
+    """A live record; the read is audited when it holds personal data."""
+    found = registry(registry_code)
+    try:
+        row = Record.objects.get(registry=found, uuid=uuid, retired_at__isnull=True)
+    except (Record.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    _note_read(actor, row)
+    return row
+
+
+def find(actor: audit.Actor, registry_code: str, field: str, value) -> Record:
+    """The live record whose key ``field`` is ``value`` (one indexed lookup)."""
+    found = registry(registry_code)
+    key = (RecordKey.objects.select_related("record")
+           .filter(registry=found, field=field, value=str(value)).first())
+    if key is None:
+        raise Http404
+    _note_read(actor, key.record)
+    return key.record
+
+
+def history(actor: audit.Actor, registry_code: str, uuid) -> list[Revision]:
+    found = registry(registry_code)
+    row = Record.objects.filter(registry=found, uuid=uuid).first()
+    if row is None:
+        raise Http404
+    _note_read(actor, row)
+    return list(row.revisions.all())
+
+
+def as_of(actor: audit.Actor, registry_code: str, uuid, moment) -> dict:
+    """The record as it stood at ``moment``: today's data with every later revision
+    undone. 404 when it did not exist then or was retired."""
+    found = registry(registry_code)
+    row = Record.objects.filter(registry=found, uuid=uuid).first()
+    if row is None:
+        raise Http404
+    data = dict(row.data)
+    revisions = list(row.revisions.order_by("-number"))
+    standing = [r for r in revisions if r.at <= moment]
+    if not standing or standing[0].operation == Revision.Operation.RETIRE:
+        raise Http404
+    for revision in revisions:
+        if revision.at <= moment:
+            break
+        for name, (old, _new) in revision.changes.items():
+            if old is None:
+                data.pop(name, None)
+            else:
+                data[name] = old
+    _note_read(actor, row)
+    return data
+
+
+def _note_read(actor: audit.Actor, row: Record) -> None:
+    """Staff reads of personal records go to the audit log (and are shown to the person
+    later); the system's own reads and non-personal registries are not logged."""
+    if actor.user is None:
+        return
+    schema = RegistryVersion.objects.filter(registry_id=row.registry_id,
+                                            version=row.version).first()
+    if schema is None or not schema.personal_fields:
+        return
+    with transaction.atomic():
+        audit.record(actor, "registry.record_read", "record", row.uuid,
+                     {"registry": row.registry.code}, agency=row.registry.agency.code)

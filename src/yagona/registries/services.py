@@ -1,0 +1,266 @@
+"""Commands that change registries and their records.
+
+Every write validates the whole record against its schema version, keeps the
+unique keys in step, appends a revision (old and new value of each field) and an
+audit entry, all in one transaction: after any error nothing is half-written.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+from yagona.accounts.models import OfficialRole, Role
+from yagona.agencies.models import Agency
+from yagona.core import audit
+from yagona.core.countries import active_pack
+from yagona.registries import definitions
+from yagona.registries.models import Record, RecordKey, Registry, RegistryVersion, Revision
+
+ABSENT = None  # the old or new value of a field that is not in the record
+
+
+@dataclass(frozen=True)
+class FieldError:
+    path: str  # JSON pointer into the record, e.g. "/identity_document/number"
+    message: str
+
+
+class RecordInvalid(Exception):
+    """The record does not follow its schema; ``errors`` lists each problem."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class DuplicateKey(Exception):
+    def __init__(self, field: str, value: str):
+        super().__init__(f"{field} {value} is already in the registry")
+        self.field, self.value = field, value
+
+
+class ReasonRequired(Exception):
+    pass
+
+
+class DefinitionInvalid(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# --- definitions ---------------------------------------------------------------------
+
+def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
+    """Create a registry or publish a new version of its schema (side by side: records
+    keep the version they were written with until corrected). Loading the same
+    definition again changes nothing."""
+    agencies = {a.code: a for a in Agency.objects.all()}
+    problems = definitions.problems(definition, active_pack().languages, agencies,
+                                    f"registry {definition.get('code')}")
+    if problems:
+        raise DefinitionInvalid(problems)
+    fields = {name: definition.get(name) or [] for name in definitions.LISTS}
+    with transaction.atomic():
+        registry, created = Registry.objects.select_for_update().get_or_create(
+            code=definition["code"], defaults={"agency": agencies[definition["agency"]],
+                                               "name": definition["name"]})
+        registry.agency = agencies[definition["agency"]]
+        registry.name = definition["name"]
+        registry.description = definition.get("description") or {}
+        registry.active = True
+        registry.save()
+        latest = registry.versions.order_by("-version").first()
+        if latest and latest.schema == definition["schema"] and all(
+                getattr(latest, name) == value for name, value in fields.items()) and \
+                latest.labels == (definition.get("labels") or {}):
+            return latest
+        version = RegistryVersion.objects.create(
+            registry=registry, version=(latest.version + 1) if latest else 1,
+            schema=definition["schema"], labels=definition.get("labels") or {}, **fields)
+        audit.record(actor, "registry.defined" if created else "registry.version_published",
+                     "registry", registry.code, {"version": version.version},
+                     agency=registry.agency.code)
+    return version
+
+
+def current_version(registry: Registry) -> RegistryVersion:
+    return registry.versions.order_by("-version").first()
+
+
+# --- records -------------------------------------------------------------------------
+
+def create(actor: audit.Actor, registry_code: str, data: dict, *, reason: str = "",
+           requested_by: str = "") -> Record:
+    registry = _registry_for_keeper(actor, registry_code)
+    version = current_version(registry)
+    check(version, data)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            record = Record.objects.create(registry=registry, version=version.version,
+                                           data=data, created_at=now, updated_at=now)
+            _write_keys(record, version, data)
+            _revise(record, actor, Revision.Operation.CREATE, now, reason, requested_by,
+                    {name: [ABSENT, value] for name, value in data.items()})
+    except IntegrityError as exc:  # a concurrent writer took the key first
+        field, value = _taken_key(registry, version, data) or ("key", "")
+        raise DuplicateKey(field, value) from exc
+    return record
+
+
+def correct(actor: audit.Actor, registry_code: str, uuid, changes: dict, *, reason: str,
+            requested_by: str = "") -> Record:
+    """Change some fields (a value of None removes the field) and move the record to
+    the registry's current schema version."""
+    if not (reason or "").strip():
+        raise ReasonRequired(_("Give the reason for the correction."))
+    registry = _registry_for_keeper(actor, registry_code)
+    version = current_version(registry)
+    try:
+        with transaction.atomic():
+            record = _live_record(registry, uuid, lock=True)
+            data = {**record.data, **changes}
+            data = {name: value for name, value in data.items() if value is not None}
+            check(version, data)
+            diff = {name: [record.data.get(name), data.get(name)]
+                    for name in set(record.data) | set(data)
+                    if record.data.get(name) != data.get(name)}
+            if not diff and record.version == version.version:
+                return record
+            now = timezone.now()
+            record.data, record.version, record.updated_at = data, version.version, now
+            record.revision += 1
+            record.save(update_fields=["data", "version", "updated_at", "revision"])
+            RecordKey.objects.filter(record=record).delete()
+            _write_keys(record, version, data)
+            _revise(record, actor, Revision.Operation.CORRECT, now, reason, requested_by, diff)
+    except IntegrityError as exc:
+        field, value = _taken_key(registry, version, changes) or ("key", "")
+        raise DuplicateKey(field, value) from exc
+    return record
+
+
+def retire(actor: audit.Actor, registry_code: str, uuid, *, reason: str,
+           requested_by: str = "") -> Record:
+    """Logical deletion: the record leaves lookups and lists; its history stays and its
+    keys are freed."""
+    if not (reason or "").strip():
+        raise ReasonRequired(_("Give the reason for retiring the record."))
+    registry = _registry_for_keeper(actor, registry_code)
+    with transaction.atomic():
+        record = _live_record(registry, uuid, lock=True)
+        now = timezone.now()
+        record.retired_at, record.updated_at = now, now
+        record.revision += 1
+        record.save(update_fields=["retired_at", "updated_at", "revision"])
+        RecordKey.objects.filter(record=record).delete()
+        _revise(record, actor, Revision.Operation.RETIRE, now, reason, requested_by, {})
+    return record
+
+
+def check(version: RegistryVersion, data) -> None:
+    """Raise RecordInvalid with the JSON path of every problem of ``data``."""
+    if not isinstance(data, dict):
+        raise RecordInvalid([FieldError("", _("A record is a JSON object."))])
+    validator = Draft202012Validator(version.schema, format_checker=FormatChecker())
+    errors = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path = "/" + "/".join(str(part) for part in error.absolute_path)
+        if error.validator == "required":
+            missing = [n for n in error.validator_value if n not in (error.instance or {})]
+            errors.extend(FieldError(path.rstrip("/") + "/" + name, _("This field is required."))
+                          for name in missing)
+        elif error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            errors.extend(FieldError(path.rstrip("/") + "/" + name, _("Unknown field."))
+                          for name in extra)
+        else:
+            errors.append(FieldError(path, error.message))
+    errors.extend(_pack_rules(version.schema, data, ""))
+    if errors:
+        raise RecordInvalid(errors)
+
+
+def _pack_rules(schema: dict, value, path: str) -> list[FieldError]:
+    """The country's identifier formats and date rules that JSON Schema cannot say."""
+    found = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found.extend(_pack_rules((schema.get("properties") or {}).get(name) or {}, item,
+                                     f"{path}/{name}"))
+        return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_pack_rules(schema.get("items") or {}, item, f"{path}/{index}"))
+        return found
+    pack = active_pack()
+    if schema.get("x-person-id") and isinstance(value, str) and \
+            not pack.person_id.is_valid(value):
+        found.append(FieldError(path, _("Enter a valid personal identification number.")))
+    if schema.get("x-business-id") and isinstance(value, str) and \
+            not pack.business_id.is_valid(value):
+        found.append(FieldError(path, _("Enter a valid business identification number.")))
+    if schema.get("x-past") and schema.get("format") == "date" and isinstance(value, str):
+        try:
+            if date.fromisoformat(value) > timezone.localdate():
+                found.append(FieldError(path, _("The date must be today or in the past.")))
+        except ValueError:
+            pass  # the format check has reported it
+    return found
+
+
+def _registry_for_keeper(actor: audit.Actor, code: str) -> Registry:
+    """The registry, if the actor may keep it: the system, or a registry keeper of the
+    owner agency. Anyone else is told it does not exist."""
+    registry = Registry.objects.select_related("agency").filter(code=code, active=True).first()
+    if registry is None:
+        raise Http404
+    if actor.user is not None and not OfficialRole.objects.filter(
+            user=actor.user, agency=registry.agency, role=Role.REGISTRY_KEEPER).exists():
+        raise Http404
+    return registry
+
+
+def _live_record(registry: Registry, uuid, *, lock: bool = False) -> Record:
+    rows = Record.objects.filter(registry=registry, retired_at__isnull=True)
+    if lock:
+        rows = rows.select_for_update()
+    try:
+        return rows.get(uuid=uuid)
+    except (Record.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _write_keys(record: Record, version: RegistryVersion, data: dict) -> None:
+    for field in version.key_fields:
+        if RecordKey.objects.filter(registry=record.registry, field=field,
+                                    value=str(data[field])).exists():
+            raise DuplicateKey(field, str(data[field]))
+    RecordKey.objects.bulk_create([
+        RecordKey(registry=record.registry, field=field, value=str(data[field]), record=record)
+        for field in version.key_fields])
+
+
+def _taken_key(registry: Registry, version: RegistryVersion, data: dict):
+    for field in version.key_fields:
+        if field in data and RecordKey.objects.filter(registry=registry, field=field,
+                                                      value=str(data[field])).exists():
+            return field, str(data[field])
+    return None
+
+
+def _revise(record: Record, actor: audit.Actor, operation: str, at, reason: str,
+            requested_by: str, changes: dict) -> None:
+    Revision.objects.create(record=record, number=record.revision, at=at, operation=operation,
+                            actor=actor.label, requested_by=requested_by, reason=reason,
+                            changes=changes)
+    audit.record(actor, f"registry.record_{operation}", "record", record.uuid,
+                 {"registry": record.registry.code, "fields": sorted(changes),
+                  "reason": reason, "requested_by": requested_by},
+                 agency=record.registry.agency.code)

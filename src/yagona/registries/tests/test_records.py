@@ -1,0 +1,137 @@
+import copy
+from datetime import timedelta
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from yagona.accounts import services as accounts
+from yagona.agencies.models import Agency
+from yagona.conftest import make_person_id
+from yagona.core import audit
+from yagona.core.audit import SYSTEM, AuditEntry
+from yagona.registries import queries, services
+from yagona.registries.models import Record, RecordKey, Revision
+from yagona.testing.packs import POPULATION
+
+
+@pytest.fixture
+def population(country):
+    return services.define(SYSTEM, POPULATION)
+
+
+def person(n, **extra):
+    return {"person_id": make_person_id(n), "surname": "Rahimova", "given_name": "Dilnoza",
+            "birth_date": "1990-05-01", **extra}
+
+
+@pytest.mark.django_db
+def test_defining_again_changes_nothing_and_a_new_schema_is_a_new_version(population):
+    assert population.version == 1
+    assert services.define(SYSTEM, POPULATION).pk == population.pk
+    changed = copy.deepcopy(POPULATION)
+    changed["schema"]["properties"]["patronymic"] = {"type": "string"}
+    changed["labels"]["patronymic"] = {"en": "Patronymic", "ru": "Отчество"}
+    assert services.define(SYSTEM, changed).version == 2
+
+
+@pytest.mark.django_db
+def test_a_bad_definition_lists_every_problem(country):
+    broken = copy.deepcopy(POPULATION)
+    broken["agency"] = "NOPE"
+    broken["key_fields"] = ["address"]
+    del broken["labels"]["surname"]
+    with pytest.raises(services.DefinitionInvalid) as caught:
+        services.define(SYSTEM, broken)
+    text = str(caught.value)
+    assert "unknown agency 'NOPE'" in text
+    assert "key_fields: 'address' must be required" in text
+    assert "labels.surname" in text
+
+
+@pytest.mark.django_db
+def test_invalid_records_name_each_field_and_write_nothing(population):
+    bad = person(1, surname=7, birth_date=(timezone.localdate() + timedelta(days=3))
+                 .isoformat(), nickname="x")
+    bad["person_id"] = "12345678"  # fails the checksum
+    del bad["given_name"]
+    with pytest.raises(services.RecordInvalid) as caught:
+        services.create(SYSTEM, "population", bad)
+    paths = {error.path for error in caught.value.errors}
+    assert paths == {"/given_name", "/surname", "/nickname", "/person_id", "/birth_date"}
+    assert Record.objects.count() == 0 and Revision.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_key_is_unique_and_nothing_is_half_written(population):
+    services.create(SYSTEM, "population", person(1))
+    with pytest.raises(services.DuplicateKey):
+        services.create(SYSTEM, "population", person(1, surname="Other"))
+    assert Record.objects.count() == 1 and RecordKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_corrections_keep_history_and_past_states_can_be_read(population):
+    record = services.create(SYSTEM, "population", person(1, address={"city": "Khujand"}))
+    created = timezone.now()
+    with pytest.raises(services.ReasonRequired):
+        services.correct(SYSTEM, "population", record.uuid, {"surname": "Karimova"}, reason="")
+    services.correct(SYSTEM, "population", record.uuid,
+                     {"surname": "Karimova", "address": None}, reason="Marriage",
+                     requested_by=make_person_id(1))
+    record.refresh_from_db()
+    assert record.data["surname"] == "Karimova" and "address" not in record.data
+    last = record.revisions.get(number=2)
+    assert last.changes == {"surname": ["Rahimova", "Karimova"],
+                            "address": [{"city": "Khujand"}, None]}
+    assert last.reason == "Marriage" and last.requested_by == make_person_id(1)
+    before = queries.as_of(SYSTEM, "population", record.uuid, created)
+    assert before["surname"] == "Rahimova" and before["address"] == {"city": "Khujand"}
+    with pytest.raises(Http404):
+        queries.as_of(SYSTEM, "population", record.uuid, created - timedelta(days=1))
+    assert audit.verify() == []
+
+
+@pytest.mark.django_db
+def test_a_key_taken_by_another_record_is_refused_on_correction(population):
+    first = services.create(SYSTEM, "population", person(1))
+    services.create(SYSTEM, "population", person(2))
+    with pytest.raises(services.DuplicateKey):
+        services.correct(SYSTEM, "population", first.uuid,
+                         {"person_id": make_person_id(2)}, reason="Typo")
+    first.refresh_from_db()
+    assert first.data["person_id"] == make_person_id(1) and first.revision == 1
+
+
+@pytest.mark.django_db
+def test_retiring_is_logical_and_frees_the_key(population):
+    record = services.create(SYSTEM, "population", person(1))
+    services.retire(SYSTEM, "population", record.uuid, reason="Duplicate entry")
+    with pytest.raises(Http404):
+        queries.find(SYSTEM, "population", "person_id", make_person_id(1))
+    with pytest.raises(Http404):
+        queries.as_of(SYSTEM, "population", record.uuid, timezone.now())
+    assert [r.operation for r in queries.history(SYSTEM, "population", record.uuid)] == [
+        "create", "retire"]
+    services.create(SYSTEM, "population", person(1))  # the key is free again
+    assert Record.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_only_keepers_of_the_owner_agency_write_and_staff_reads_are_audited(population, people):
+    record = services.create(SYSTEM, "population", person(1))
+    operator = audit.Actor(user=people["operator"])
+    with pytest.raises(Http404):
+        services.correct(operator, "population", record.uuid, {"surname": "X"}, reason="r")
+    keeper = people["other"]
+    accounts.grant_role(SYSTEM, keeper, Agency.objects.get(code="TAX"), "registry_keeper")
+    with pytest.raises(Http404):  # a keeper, but of another agency
+        services.retire(audit.Actor(user=keeper), "population", record.uuid, reason="r")
+    accounts.grant_role(SYSTEM, keeper, Agency.objects.get(code="REG"), "registry_keeper")
+    services.correct(audit.Actor(user=keeper), "population", record.uuid, {"surname": "X"},
+                     reason="Court decision")
+    reads = AuditEntry.objects.filter(action="registry.record_read")
+    queries.find(SYSTEM, "population", "person_id", make_person_id(1))
+    assert reads.count() == 0  # the system's own reads are not staff reads
+    queries.find(operator, "population", "person_id", make_person_id(1))
+    assert reads.get().actor == people["operator"].username
