@@ -1,4 +1,5 @@
-"""Reading, checking and loading a whole country pack (agencies, life events, services)."""
+"""Reading, checking and loading a whole country pack (agencies, life events, services,
+base registry definitions)."""
 
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from yagona.core.countries import (
     pack_from_data,
     read_yaml,
 )
+from yagona.registries import definitions as registry_definitions
 
 SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
 AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
@@ -27,6 +29,7 @@ class PackContent:
     agencies: list[dict]
     life_events: list[dict]
     services: list[dict]
+    registries: list[dict]
 
 
 def read_full_pack(path: Path) -> PackContent:
@@ -89,12 +92,26 @@ def read_full_pack(path: Path) -> PackContent:
             else:
                 problems.extend(FormDefinition(service["form"]).problems(languages, where))
         services.append(_jsonable(service))
+    registries = []
+    for file in sorted((path / "registries").glob("*.yaml")):
+        try:
+            definition = read_yaml(file)
+        except PackError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(definition, dict):
+            problems.append(f"registries/{file.name}: expected a mapping")
+            continue
+        problems.extend(registry_definitions.problems(definition, languages, agency_codes,
+                                                      f"registries/{file.name}"))
+        registries.append(_jsonable(definition))
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
     if problems:
         raise PackError(problems)
-    return PackContent(country, _jsonable(agencies), _jsonable(life_events), services)
+    return PackContent(country, _jsonable(agencies), _jsonable(life_events), services,
+                       registries)
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict]:
@@ -117,6 +134,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
     from yagona.catalogue.models import LifeEvent, Service
     from yagona.core.countries import forget_active_pack
     from yagona.core.models import Country
+    from yagona.registries import services as registries
 
     content = read_full_pack(path)
     with transaction.atomic():
@@ -155,7 +173,10 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
                          service.code)
             loaded.append(service.code)
         Service.objects.exclude(code__in=loaded).update(active=False)
+        for definition in content.registries:
+            registries.define(actor, definition)
         audit.record(actor, "country.loaded", "country", content.country.code,
-                     {"agencies": len(agencies), "services": len(loaded)})
+                     {"agencies": len(agencies), "services": len(loaded),
+                      "registries": len(content.registries)})
         transaction.on_commit(search.catalogue_changed)
     return content

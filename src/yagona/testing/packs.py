@@ -140,6 +140,8 @@ def write_pack(folder: Path, services=(BIRTH, TAX_CERTIFICATE, OFFLINE)) -> Path
     dump("demo.yaml", DEMO)
     for service in services:
         dump(f"services/{service['code']}.yaml", service)
+    (folder / "registries").mkdir(exist_ok=True)
+    dump("registries/population.yaml", POPULATION)
     return folder
 
 

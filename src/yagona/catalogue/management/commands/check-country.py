@@ -18,4 +18,5 @@ class Command(BaseCommand):
         except PackError as exc:
             raise CommandError(f"{len(exc.problems)} problem(s):\n{exc}") from exc
         self.stdout.write(f"{path}: fine ({len(content.agencies)} agencies, "
-                          f"{len(content.services)} services)")
+                          f"{len(content.services)} services, "
+                          f"{len(content.registries)} registries)")

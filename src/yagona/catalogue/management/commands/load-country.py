@@ -22,4 +22,5 @@ class Command(BaseCommand):
         except PackError as exc:
             raise CommandError(f"{path}: {len(exc.problems)} problem(s):\n{exc}") from exc
         self.stdout.write(f"loaded {content.country.code}: {len(content.agencies)} agencies, "
-                          f"{len(content.services)} services")
+                          f"{len(content.services)} services, "
+                          f"{len(content.registries)} registries")
