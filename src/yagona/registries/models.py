@@ -101,9 +101,32 @@ class Revision(models.Model):
     actor = models.CharField(max_length=64)  # person ID of the keeper, or "system"
     requested_by = models.CharField(max_length=64, blank=True)  # on whose request
     reason = models.TextField(blank=True)
-    changes = models.JSONField(default=dict)  # field -> [old, new]; null = absent
+    # field -> [old, new], null for absent; empty for a creation, whose values are the
+    # record as of this revision
+    changes = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["record", "number"]
         constraints = [models.UniqueConstraint(fields=["record", "number"],
                                                name="one_revision_number")]
+
+
+class ImportJob(models.Model):
+    """A bulk import of one file into one registry. Batches commit one by one with the
+    job's progress in the same transaction, so an interrupted import resumes after the
+    last committed batch, without duplicates."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    actor = models.CharField(max_length=64)
+    rows_read = models.PositiveBigIntegerField(default=0)  # rows of committed or refused batches
+    rows_imported = models.PositiveBigIntegerField(default=0)
+    rows_present = models.PositiveBigIntegerField(default=0)  # already there, identical
+    batches_refused = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{row, path, message}], the first 1,000
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["registry", "file_sha256"])]

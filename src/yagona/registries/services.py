@@ -21,8 +21,6 @@ from yagona.core.countries import active_pack
 from yagona.registries import definitions
 from yagona.registries.models import Record, RecordKey, Registry, RegistryVersion, Revision
 
-ABSENT = None  # the old or new value of a field that is not in the record
-
 
 @dataclass(frozen=True)
 class FieldError:
@@ -97,7 +95,7 @@ def current_version(registry: Registry) -> RegistryVersion:
 
 def create(actor: audit.Actor, registry_code: str, data: dict, *, reason: str = "",
            requested_by: str = "") -> Record:
-    registry = _registry_for_keeper(actor, registry_code)
+    registry = registry_for_keeper(actor, registry_code)
     version = current_version(registry)
     check(version, data)
     now = timezone.now()
@@ -106,8 +104,9 @@ def create(actor: audit.Actor, registry_code: str, data: dict, *, reason: str = 
             record = Record.objects.create(registry=registry, version=version.version,
                                            data=data, created_at=now, updated_at=now)
             _write_keys(record, version, data)
-            _revise(record, actor, Revision.Operation.CREATE, now, reason, requested_by,
-                    {name: [ABSENT, value] for name, value in data.items()})
+            # A creation's values are the record as of that revision (queries.as_of).
+            _revise(record, actor, Revision.Operation.CREATE, now, reason, requested_by, {},
+                    fields=sorted(data))
     except IntegrityError as exc:  # a concurrent writer took the key first
         field, value = _taken_key(registry, version, data) or ("key", "")
         raise DuplicateKey(field, value) from exc
@@ -120,7 +119,7 @@ def correct(actor: audit.Actor, registry_code: str, uuid, changes: dict, *, reas
     the registry's current schema version."""
     if not (reason or "").strip():
         raise ReasonRequired(_("Give the reason for the correction."))
-    registry = _registry_for_keeper(actor, registry_code)
+    registry = registry_for_keeper(actor, registry_code)
     version = current_version(registry)
     try:
         with transaction.atomic():
@@ -152,7 +151,7 @@ def retire(actor: audit.Actor, registry_code: str, uuid, *, reason: str,
     keys are freed."""
     if not (reason or "").strip():
         raise ReasonRequired(_("Give the reason for retiring the record."))
-    registry = _registry_for_keeper(actor, registry_code)
+    registry = registry_for_keeper(actor, registry_code)
     with transaction.atomic():
         record = _live_record(registry, uuid, lock=True)
         now = timezone.now()
@@ -182,9 +181,13 @@ def check(version: RegistryVersion, data) -> None:
                           for name in extra)
         else:
             errors.append(FieldError(path, error.message))
-    errors.extend(_pack_rules(version.schema, data, ""))
+    errors.extend(pack_rule_errors(version.schema, data))
     if errors:
         raise RecordInvalid(errors)
+
+
+def pack_rule_errors(schema: dict, data: dict) -> list[FieldError]:
+    return _pack_rules(schema, data, "")
 
 
 def _pack_rules(schema: dict, value, path: str) -> list[FieldError]:
@@ -215,7 +218,7 @@ def _pack_rules(schema: dict, value, path: str) -> list[FieldError]:
     return found
 
 
-def _registry_for_keeper(actor: audit.Actor, code: str) -> Registry:
+def registry_for_keeper(actor: audit.Actor, code: str) -> Registry:
     """The registry, if the actor may keep it: the system, or a registry keeper of the
     owner agency. Anyone else is told it does not exist."""
     registry = Registry.objects.select_related("agency").filter(code=code, active=True).first()
@@ -256,11 +259,11 @@ def _taken_key(registry: Registry, version: RegistryVersion, data: dict):
 
 
 def _revise(record: Record, actor: audit.Actor, operation: str, at, reason: str,
-            requested_by: str, changes: dict) -> None:
+            requested_by: str, changes: dict, fields: list[str] | None = None) -> None:
     Revision.objects.create(record=record, number=record.revision, at=at, operation=operation,
                             actor=actor.label, requested_by=requested_by, reason=reason,
                             changes=changes)
     audit.record(actor, f"registry.record_{operation}", "record", record.uuid,
-                 {"registry": record.registry.code, "fields": sorted(changes),
+                 {"registry": record.registry.code, "fields": fields or sorted(changes),
                   "reason": reason, "requested_by": requested_by},
                  agency=record.registry.agency.code)

@@ -142,30 +142,77 @@ def write_pack(folder: Path, services=(BIRTH, TAX_CERTIFICATE, OFFLINE)) -> Path
         dump(f"services/{service['code']}.yaml", service)
     (folder / "registries").mkdir(exist_ok=True)
     dump("registries/population.yaml", POPULATION)
+    dump("people.yaml", PEOPLE)
     return folder
 
 
-# A small population registry for the test pack (the shipped packs hold the real ones).
+# The population registry of the test pack, in the shape the shipped packs use and the
+# synthetic data generator writes.
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 100}
+_DATE = {"type": "string", "format": "date"}
+_ID = {"type": "string", "x-person-id": True}
+ADDRESS = {"type": "object", "additionalProperties": False,
+           "required": ["region", "city", "street", "house"],
+           "properties": {name: {"type": "string", "maxLength": 200} for name in
+                          ("region", "district", "city", "street", "house", "apartment")}}
 POPULATION = {
     "code": "population", "agency": "REG", "name": T("Population register", "Регистр населения"),
     "schema": {
         "type": "object", "additionalProperties": False,
-        "required": ["person_id", "surname", "given_name", "birth_date"],
+        "required": ["person_id", "surname", "given_name", "surname_latin", "given_name_latin",
+                     "birth_date", "sex", "citizenship", "address", "marital_status",
+                     "identity_document"],
         "properties": {
-            "person_id": {"type": "string", "x-person-id": True},
-            "surname": {"type": "string", "minLength": 1, "maxLength": 100},
-            "given_name": {"type": "string", "minLength": 1, "maxLength": 100},
-            "birth_date": {"type": "string", "format": "date", "x-past": True},
-            "address": {"type": "object", "additionalProperties": False,
-                        "properties": {"city": {"type": "string"},
-                                       "street": {"type": "string"}}},
+            "person_id": _ID, "surname": _TEXT, "given_name": _TEXT, "patronymic": _TEXT,
+            "surname_latin": _TEXT, "given_name_latin": _TEXT, "patronymic_latin": _TEXT,
+            "birth_date": {**_DATE, "x-past": True}, "birth_place": _TEXT,
+            "sex": {"type": "string", "enum": ["m", "f"]},
+            "citizenship": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "address": ADDRESS, "mother_id": _ID, "father_id": _ID,
+            "marital_status": {"type": "string",
+                               "enum": ["single", "married", "divorced", "widowed"]},
+            "spouse_id": _ID,
+            "identity_document": {
+                "type": "object", "additionalProperties": False,
+                "required": ["type", "number", "issued", "expires", "issuer"],
+                "properties": {"type": {"type": "string", "enum": ["passport", "id_card",
+                                                                   "birth_certificate"]},
+                               "number": _TEXT, "issued": {**_DATE, "x-past": True},
+                               "expires": _DATE, "issuer": _TEXT}},
+            "death_date": {**_DATE, "x-past": True},
         },
     },
     "key_fields": ["person_id"],
     "search_fields": ["surname", "given_name", "birth_date"],
-    "personal_fields": ["person_id", "surname", "given_name", "birth_date", "address"],
+    "personal_fields": ["person_id", "surname", "given_name", "patronymic", "birth_date",
+                        "address", "mother_id", "father_id", "spouse_id",
+                        "identity_document"],
     "public_fields": [],
-    "labels": {"person_id": T("Personal number"), "surname": T("Surname"),
-               "given_name": T("Given name"), "birth_date": T("Date of birth"),
-               "address": T("Address")},
+}
+POPULATION["labels"] = {name: T(name.replace("_", " ").capitalize())
+                        for name in POPULATION["schema"]["properties"]}
+
+
+# The name stock and places the synthetic data generator draws from (people.yaml).
+PEOPLE = {
+    "other_script_suffix": "_latin",
+    "citizenship": "XX",
+    "male_names": [
+        {"name": "Алишер", "latin": "Alisher",
+         "patronymic": {"m": "Алишерович", "f": "Алишеровна"},
+         "patronymic_other": {"m": "Alisherovich", "f": "Alisherovna"}},
+        {"name": "Фаррух", "latin": "Farrukh",
+         "patronymic": {"m": "Фаррухович", "f": "Фарруховна"},
+         "patronymic_other": {"m": "Farrukhovich", "f": "Farrukhovna"}},
+    ],
+    "female_names": [{"name": "Дилноза", "latin": "Dilnoza"}, {"name": "Мадина",
+                                                               "latin": "Madina"}],
+    "surnames": [{"m": "Раҳимов", "f": "Раҳимова", "other_m": "Rahimov", "other_f": "Rahimova"},
+                 {"m": "Раҳимзода", "f": "Раҳимзода", "other_m": "Rahimzoda",
+                  "other_f": "Rahimzoda"}],
+    "places": [{"region": "Суғд", "cities": [{"name": "Хуҷанд", "streets": ["Ленин"]}]},
+               {"region": "Душанбе", "cities": [{"name": "Душанбе", "streets": ["Рӯдакӣ"]}]}],
+    "document_numbers": {"passport": "A########", "birth_certificate": "I-ТҶ ######"},
+    "company_names": ["«{word}»"], "company_words": ["Помир", "Суғд"],
+    "legal_forms": ["llc"], "activity_codes": ["47.11", "62.01"],
 }

@@ -22,8 +22,14 @@ def population(country):
 
 
 def person(n, **extra):
-    return {"person_id": make_person_id(n), "surname": "Rahimova", "given_name": "Dilnoza",
-            "birth_date": "1990-05-01", **extra}
+    return {"person_id": make_person_id(n), "surname": "Раҳимова", "given_name": "Дилноза",
+            "surname_latin": "Rahimova", "given_name_latin": "Dilnoza",
+            "birth_date": "1990-05-01", "sex": "f", "citizenship": "XX",
+            "address": {"region": "Sughd", "city": "Khujand", "street": "Lenin", "house": "1"},
+            "marital_status": "single",
+            "identity_document": {"type": "passport", "number": "A1234567",
+                                  "issued": "2020-01-01", "expires": "2030-01-01",
+                                  "issuer": "VKD"}, **extra}
 
 
 @pytest.mark.django_db
@@ -32,8 +38,8 @@ def test_defining_again_changes_nothing_and_a_new_schema_is_a_new_version(popula
     assert population.version == 1
     assert services.define(SYSTEM, POPULATION).pk == population.pk
     changed = copy.deepcopy(POPULATION)
-    changed["schema"]["properties"]["patronymic"] = {"type": "string"}
-    changed["labels"]["patronymic"] = {"en": "Patronymic", "ru": "Отчество"}
+    changed["schema"]["properties"]["nickname"] = {"type": "string"}
+    changed["labels"]["nickname"] = {"en": "Nickname", "ru": "Прозвище"}
     assert services.define(SYSTEM, changed).version == 2
 
 
@@ -41,13 +47,13 @@ def test_defining_again_changes_nothing_and_a_new_schema_is_a_new_version(popula
 def test_a_bad_definition_lists_every_problem(country):
     broken = copy.deepcopy(POPULATION)
     broken["agency"] = "NOPE"
-    broken["key_fields"] = ["address"]
+    broken["key_fields"] = ["patronymic"]
     del broken["labels"]["surname"]
     with pytest.raises(services.DefinitionInvalid) as caught:
         services.define(SYSTEM, broken)
     text = str(caught.value)
     assert "unknown agency 'NOPE'" in text
-    assert "key_fields: 'address' must be required" in text
+    assert "key_fields: 'patronymic' must be required" in text
     assert "labels.surname" in text
 
 
@@ -74,21 +80,21 @@ def test_a_key_is_unique_and_nothing_is_half_written(population):
 
 @pytest.mark.django_db
 def test_corrections_keep_history_and_past_states_can_be_read(population):
-    record = services.create(SYSTEM, "population", person(1, address={"city": "Khujand"}))
+    record = services.create(SYSTEM, "population", person(1, birth_place="Khujand"))
     created = timezone.now()
     with pytest.raises(services.ReasonRequired):
         services.correct(SYSTEM, "population", record.uuid, {"surname": "Karimova"}, reason="")
     services.correct(SYSTEM, "population", record.uuid,
-                     {"surname": "Karimova", "address": None}, reason="Marriage",
+                     {"surname": "Karimova", "birth_place": None}, reason="Marriage",
                      requested_by=make_person_id(1))
     record.refresh_from_db()
-    assert record.data["surname"] == "Karimova" and "address" not in record.data
+    assert record.data["surname"] == "Karimova" and "birth_place" not in record.data
     last = record.revisions.get(number=2)
-    assert last.changes == {"surname": ["Rahimova", "Karimova"],
-                            "address": [{"city": "Khujand"}, None]}
+    assert last.changes == {"surname": ["Раҳимова", "Karimova"],
+                            "birth_place": ["Khujand", None]}
     assert last.reason == "Marriage" and last.requested_by == make_person_id(1)
     before = queries.as_of(SYSTEM, "population", record.uuid, created)
-    assert before["surname"] == "Rahimova" and before["address"] == {"city": "Khujand"}
+    assert before["surname"] == "Раҳимова" and before["birth_place"] == "Khujand"
     with pytest.raises(Http404):
         queries.as_of(SYSTEM, "population", record.uuid, created - timedelta(days=1))
     assert audit.verify() == []
