@@ -29,6 +29,8 @@ MODE = os.environ.get("YAGONA_MODE", "embedded")
 PRODUCTION = MODE == "production"
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("YAGONA_TESTING")
+# People and companies `make demo` puts in the base registries (tests need only a few).
+DEMO_REGISTRY_SIZE = (60, 10) if TESTING else (10_000, 1_000)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:

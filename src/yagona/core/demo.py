@@ -21,7 +21,7 @@ from yagona.applications.models import Application
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.core.audit import SYSTEM
-from yagona.core.countries import pack_dir, read_yaml
+from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password-2026"
@@ -150,7 +150,56 @@ def load_demo(stdout=None) -> dict:
                                    services=entry.get("services", []), **kwargs)
     if not Application.objects.exists():
         _sample_applications(data, people)
+    _registry_data(data)
     return {"citizens": data.get("citizens", []), "officials": data.get("officials", [])}
+
+
+def _registry_data(data: dict) -> None:
+    """The base registries: the demo people themselves, then synthetic people and
+    companies (``settings.DEMO_REGISTRY_SIZE``), once."""
+    from itertools import chain
+
+    from yagona.registries import bulk
+    from yagona.registries.generate import Generator, public
+    from yagona.registries.models import Record, Registry
+
+    codes = set(Registry.objects.filter(active=True).values_list("code", flat=True))
+    if "population" not in codes or Record.objects.filter(registry__code="population").exists():
+        return
+    try:
+        stock = read_yaml(pack_dir() / "people.yaml")
+    except PackError:
+        log.info("demo: the pack has no people.yaml, no registry data")
+        return
+    persons, businesses = settings.DEMO_REGISTRY_SIZE
+    people = data.get("citizens", []) + data.get("officials", [])
+    children = [(m["representative"], m["person"]) for m in data.get("mandates", [])
+                if "person" in m]
+    reserved = {p["person_id"] for p in people} | {c["person_id"] for _, c in children}
+    generator = Generator(active_pack(), stock, 2026, timezone.localdate(), reserved)
+    known = {p["person_id"]: generator.known_person(p) for p in people}
+    for parent_id, child in children:
+        born = timezone.localdate() - timedelta(days=8 * 365)
+        known[child["person_id"]] = generator.known_person(child, born=born,
+                                                           mother=known[parent_id])
+    rows = enumerate(chain(known.values(), map(public, generator.persons(persons))), 1)
+    bulk.import_rows(SYSTEM, "population", rows, source="demo", digest="demo-population")
+    if "legal_entities" not in codes or not businesses:
+        return
+    companies = []
+    for mandate in data.get("mandates", []):
+        if "organisation" in mandate:
+            company = next(generator.businesses(1))
+            company.update(business_id=mandate["organisation"]["business_id"],
+                           name=mandate["organisation"]["name"],
+                           director_id=mandate["representative"], status="active",
+                           founders=[{"person_id": mandate["representative"],
+                                      "share_percent": 100.0}])
+            company.pop("liquidation_date", None)
+            companies.append(company)
+    generator.reserved |= {c["business_id"] for c in companies}
+    rows = enumerate(chain(companies, generator.businesses(businesses)), 1)
+    bulk.import_rows(SYSTEM, "legal_entities", rows, source="demo", digest="demo-companies")
 
 
 def _sample_applications(data: dict, people: dict) -> None:

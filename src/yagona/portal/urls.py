@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/applications/", views.application_list, name="applications"),
     path("account/inbox/", views.inbox, name="inbox"),
+    path("account/registers/", views.my_registers, name="registers"),
     path("account/inbox/<int:item_id>/read/", views.inbox_read, name="inbox-read"),
     path("language/<str:code>/", views.set_language, name="set-language"),
 ]

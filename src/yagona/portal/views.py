@@ -268,6 +268,17 @@ def account(request):
 
 
 @permission(SIGNED_IN)
+def my_registers(request):
+    """What the state's base registries hold about the signed-in person."""
+    from yagona.registries import queries as registries
+
+    return render(request, "portal/registers.html", {"records": [
+        {"registry": registry, "updated_at": record.updated_at,
+         "rows": registries.display_rows(schema, record.data)}
+        for registry, schema, record in registries.own_records(request.user)]})
+
+
+@permission(SIGNED_IN)
 def application_list(request):
     """Every application of the person, newest first, a page at a time."""
     from django.core.paginator import Paginator

@@ -105,16 +105,25 @@ def _cell(cell: str, schema: dict):
 def import_file(actor: audit.Actor, registry_code: str, path: Path, *, batch_size: int = BATCH,
                 progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
     """Import a file, or resume its unfinished import."""
+    path = Path(path)
+    schema = services.current_version(services.registry_for_keeper(actor, registry_code)).schema
+    return import_rows(actor, registry_code, read_rows(path, schema), source=path.name,
+                       digest=file_digest(path), batch_size=batch_size, progress=progress)
+
+
+def import_rows(actor: audit.Actor, registry_code: str, rows, *, source: str, digest: str,
+                batch_size: int = BATCH,
+                progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
+    """Import (row number, record) pairs; ``digest`` names the source, so that an
+    unfinished import of the same source resumes where it stopped."""
     registry = services.registry_for_keeper(actor, registry_code)
     version = services.current_version(registry)
-    path = Path(path)
-    digest = file_digest(path)
     job = (ImportJob.objects.filter(registry=registry, file_sha256=digest,
                                     finished_at__isnull=True).order_by("-pk").first()
-           or ImportJob.objects.create(registry=registry, file_name=path.name,
+           or ImportJob.objects.create(registry=registry, file_name=source[:300],
                                        file_sha256=digest, actor=actor.label))
     validator = jsonschema_rs.validator_for(version.schema, validate_formats=True)
-    rows = islice(read_rows(path, version.schema), job.rows_read, None)
+    rows = islice(rows, job.rows_read, None)
     while batch := list(islice(rows, batch_size)):
         _import_batch(actor, registry, version, job, batch, validator)
         if progress:

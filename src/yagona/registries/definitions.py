@@ -43,4 +43,10 @@ def problems(definition: dict, languages, agency_codes, where: str) -> list[str]
     labels = definition.get("labels") or {}
     for field in properties:
         check_texts(labels.get(field), languages, f"{where}: labels.{field}", found)
+    for path, values in (definition.get("value_labels") or {}).items():
+        if not isinstance(values, dict):
+            found.append(f"{where}: value_labels.{path}: expected value -> text")
+            continue
+        for value, text in values.items():
+            check_texts(text, languages, f"{where}: value_labels.{path}.{value}", found)
     return found

@@ -170,6 +170,31 @@ class Generator:
         record["_surname"], record["_given"] = family, given  # for the household only
         return record
 
+    def known_person(self, entry: dict, *, born: date | None = None,
+                     mother: dict | None = None) -> dict:
+        """A registry record for a named person (the demo people): their ID, names and
+        sex as given, the other script by the pack's transliteration, the rest made up."""
+        sex = entry.get("sex", "m")
+        born = born or self._birth_date(25, 60)
+        address = mother["address"] if mother else self._address()
+        table = self.people.get("transliteration", {})
+        record = {
+            "person_id": entry["person_id"], "surname": entry["last_name"],
+            "given_name": entry["first_name"],
+            "surname" + self.other: transliterate(entry["last_name"], table),
+            "given_name" + self.other: transliterate(entry["first_name"], table),
+            "birth_date": born.isoformat(), "birth_place": address["city"], "sex": sex,
+            "citizenship": self.citizenship, "address": address,
+            "marital_status": "single" if mother else self.rng.choice(["married", "single"]),
+            "identity_document": self._document(born, (self.today - born).days // 365),
+        }
+        if entry.get("patronymic"):
+            record["patronymic"] = entry["patronymic"]
+            record["patronymic" + self.other] = transliterate(entry["patronymic"], table)
+        if mother:
+            record["mother_id"] = mother["person_id"]
+        return record
+
     def _document(self, born: date, age: int) -> dict:
         rng, today = self.rng, self.today
         if age < 16:
@@ -240,6 +265,27 @@ class Generator:
                 record["liquidation_date"] = min(record["liquidation_date"],
                                                  self.today.isoformat())
             yield record
+
+
+def transliterate(text: str, table: dict) -> str:
+    """Write ``text`` in the other script with the pack's table (longest match first,
+    keeping an initial capital)."""
+    if not table:
+        return text
+    keys = sorted(table, key=len, reverse=True)
+    out, i = [], 0
+    while i < len(text):
+        for key in keys:
+            piece = text[i:i + len(key)]
+            if piece.lower() == key:
+                value = table[key]
+                out.append(value[:1].upper() + value[1:] if piece[:1].isupper() else value)
+                i += len(key)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _shares(count: int, rng: random.Random) -> list[float]:

@@ -43,6 +43,8 @@ class RegistryVersion(models.Model):
     personal_fields = models.JSONField(default=list)  # reads by staff are audited
     public_fields = models.JSONField(default=list)  # may be published as open data
     labels = models.JSONField(default=dict)  # field -> text per language
+    # field path ("sex", "identity_document.type") -> value -> text per language
+    value_labels = models.JSONField(default=dict)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -89,3 +89,37 @@ def _note_read(actor: audit.Actor, row: Record) -> None:
     with transaction.atomic():
         audit.record(actor, "registry.record_read", "record", row.uuid,
                      {"registry": row.registry.code}, agency=row.registry.agency.code)
+
+
+def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
+    """The live records about a person in the registries keyed by person ID (what the
+    state holds about them; their own reads are not staff reads). One indexed lookup
+    per registry and key."""
+    found = []
+    for each in Registry.objects.filter(active=True).order_by("code"):
+        current = version(each)
+        for field in current.key_fields:
+            if not (current.schema["properties"].get(field) or {}).get("x-person-id"):
+                continue
+            key = (RecordKey.objects.select_related("record")
+                   .filter(registry=each, field=field, value=user.username).first())
+            if key is not None:
+                found.append((each, version(each, key.record.version), key.record))
+    return found
+
+
+def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
+    """(label, text) for each field of a record, in the page's language; nested
+    objects on one line, coded values by their labels."""
+    from yagona.core.text import localized
+
+    def text(path: str, value) -> str:
+        if isinstance(value, dict):
+            return ", ".join(text(f"{path}.{k}", v) for k, v in value.items())
+        if isinstance(value, list):
+            return ", ".join(text(path, v) for v in value)
+        label = (schema.value_labels.get(path) or {}).get(str(value))
+        return localized(label) if label else str(value)
+
+    return [(localized(schema.labels.get(name)) or name, text(name, data[name]))
+            for name in schema.schema["properties"] if name in data]

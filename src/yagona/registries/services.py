@@ -74,13 +74,18 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
         registry.active = True
         registry.save()
         latest = registry.versions.order_by("-version").first()
+        texts = {"labels": definition.get("labels") or {},
+                 "value_labels": definition.get("value_labels") or {}}
         if latest and latest.schema == definition["schema"] and all(
-                getattr(latest, name) == value for name, value in fields.items()) and \
-                latest.labels == (definition.get("labels") or {}):
+                getattr(latest, name) == value for name, value in fields.items()):
+            if any(getattr(latest, name) != value for name, value in texts.items()):
+                for name, value in texts.items():  # new wording is not a new schema
+                    setattr(latest, name, value)
+                latest.save(update_fields=list(texts))
             return latest
         version = RegistryVersion.objects.create(
             registry=registry, version=(latest.version + 1) if latest else 1,
-            schema=definition["schema"], labels=definition.get("labels") or {}, **fields)
+            schema=definition["schema"], **texts, **fields)
         audit.record(actor, "registry.defined" if created else "registry.version_published",
                      "registry", registry.code, {"version": version.version},
                      agency=registry.agency.code)

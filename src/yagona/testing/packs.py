@@ -106,7 +106,7 @@ OFFLINE = {
 
 DEMO = {
     "citizens": [
-        {"person_id": "12345674", "last_name": "Rahimova", "first_name": "Dilnoza",
+        {"person_id": "12345674", "last_name": "Rahimova", "first_name": "Dilnoza", "sex": "f",
          "email": "dilnoza@example.org"},
         {"person_id": "00000026", "last_name": "Karimov", "first_name": "Farrukh"},
     ],

@@ -20,9 +20,18 @@ def test_demo_data_holds_applications_in_every_status(country, settings, tmp_pat
     admin = User.objects.get(username="00000133")
     assert admin.is_platform_admin and not admin.is_official
     assert Authenticator.objects.filter(user=admin).exists()  # the second factor is set
+    # The demo people are in the population register, beside synthetic ones.
+    from yagona.registries.models import Record, RecordKey
+
+    mine = RecordKey.objects.get(field="person_id", value="12345674").record
+    assert mine.data["surname"] == "Rahimova" and mine.data["sex"] == "f"
+    child = RecordKey.objects.get(field="person_id", value="00000034").record
+    assert child.data["mother_id"] == "12345674"
+    population = Record.objects.count()
+    assert population > 60
     count = Application.objects.count()
     call_command("demo-data")  # idempotent
-    assert Application.objects.count() == count
+    assert Application.objects.count() == count and Record.objects.count() == population
     assert audit.verify() == []
 
 

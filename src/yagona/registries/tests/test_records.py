@@ -143,3 +143,15 @@ def test_only_keepers_of_the_owner_agency_write_and_staff_reads_are_audited(popu
     assert reads.count() == 0  # the system's own reads are not staff reads
     queries.find(operator, "population", "person_id", make_person_id(1))
     assert reads.get().actor == people["operator"].username
+
+
+@pytest.mark.django_db
+def test_a_person_sees_what_the_registers_hold_about_them_and_nothing_else(population, people):
+    from yagona.testing.web import signed_in
+
+    services.create(SYSTEM, "population", person(1, given_name="Дилноза", sex="f"))
+    services.create(SYSTEM, "population", person(2, given_name="Фаррух", sex="m"))
+    page = signed_in(people["citizen"]).get("/account/registers/").content.decode()
+    assert "Дилноза" in page and "Фаррух" not in page
+    assert "Population register" in page
+    assert not AuditEntry.objects.filter(action="registry.record_read").exists()
