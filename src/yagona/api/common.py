@@ -20,6 +20,7 @@ from yagona.accounts.services import note_token_use
 from yagona.applications.files import FileRejected
 from yagona.applications.services import Tampered
 from yagona.applications.workflow import TransitionNotAllowed
+from yagona.registries import services as registries
 
 
 class TokenAuth(HttpBearer):
@@ -119,7 +120,29 @@ def install_problem_handlers(api: NinjaAPI, field_prefix: str = "") -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return problem(exc.status_code, str(exc))
+        return problem(exc.status_code, str(exc), detail=str(exc))
+
+    @api.exception_handler(registries.RecordInvalid)
+    def record_invalid(request, exc):
+        return problem(422, "The record is not valid", errors=[
+            {"field": f"{field_prefix}{e.path.lstrip('/').replace('/', '.')}",
+             "path": e.path, "message": str(e.message)} for e in exc.errors])
+
+    @api.exception_handler(registries.DuplicateKey)
+    def duplicate_key(request, exc):
+        return problem(409, "Already in the registry", detail=str(exc),
+                       errors=[{"field": f"{field_prefix}{exc.field}", "path": f"/{exc.field}",
+                                "message": str(exc)}])
+
+    @api.exception_handler(registries.ReasonRequired)
+    def reason_required(request, exc):
+        return problem(422, "A reason is required", detail=str(exc),
+                       errors=[{"field": "reason", "message": str(exc)}])
+
+    @api.exception_handler(registries.DefinitionInvalid)
+    def definition_invalid(request, exc):
+        return problem(422, "The registry definition is not valid", detail=str(exc),
+                       errors=[{"field": "", "message": p} for p in exc.problems])
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):

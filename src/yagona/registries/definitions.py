@@ -43,6 +43,12 @@ def problems(definition: dict, languages, agency_codes, where: str) -> list[str]
     labels = definition.get("labels") or {}
     for field in properties:
         check_texts(labels.get(field), languages, f"{where}: labels.{field}", found)
+    for index, grant in enumerate(definition.get("grants") or []):
+        if grant.get("agency") not in agency_codes:
+            found.append(f"{where}: grants[{index}]: unknown agency {grant.get('agency')!r}")
+        for field in grant.get("fields") or []:
+            if field not in properties:
+                found.append(f"{where}: grants[{index}]: {field!r} is not a property")
     for path, values in (definition.get("value_labels") or {}).items():
         if not isinstance(values, dict):
             found.append(f"{where}: value_labels.{path}: expected value -> text")

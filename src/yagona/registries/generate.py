@@ -198,9 +198,10 @@ class Generator:
     def _document(self, born: date, age: int) -> dict:
         rng, today = self.rng, self.today
         if age < 16:
+            issued = min(born + timedelta(days=rng.randint(3, 60)), today)
             return {"type": "birth_certificate", "number": self._document_number(
-                "birth_certificate"), "issued": (born + timedelta(days=rng.randint(3, 60)))
-                .isoformat(), "expires": (born + timedelta(days=16 * 366)).isoformat(),
+                "birth_certificate"), "issued": issued.isoformat(),
+                "expires": (born + timedelta(days=16 * 366)).isoformat(),
                 "issuer": self.people.get("issuers", {}).get("birth_certificate", "-")}
         issued = today - timedelta(days=rng.randint(1, 9 * 365))
         kind = self.people.get("adult_document", "passport")

@@ -132,3 +132,18 @@ class ImportJob(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["registry", "file_sha256"])]
+
+
+class Grant(models.Model):
+    """What another agency's officials and systems may do with a registry: read some
+    fields (none listed: all) and, with ``write``, change records."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="grants")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE,
+                               related_name="registry_grants")
+    fields = models.JSONField(default=list)
+    write = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registry", "agency"],
+                                               name="one_grant_per_agency")]

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.http import Http404
 
+from yagona.accounts.models import OfficialRole
 from yagona.core import audit
 from yagona.registries.models import Record, RecordKey, Registry, RegistryVersion, Revision
 
@@ -12,6 +13,15 @@ def registry(code: str) -> Registry:
     if found is None:
         raise Http404
     return found
+
+
+def opened(actor: audit.Actor, code: str):
+    """(registry, its current version, the actor's access), or 404."""
+    from yagona.registries.access import access_for
+
+    found = registry(code)
+    current = version(found)
+    return found, current, access_for(actor, found, current.public_fields)
 
 
 def version(registry: Registry, number: int | None = None) -> RegistryVersion:
@@ -29,7 +39,7 @@ def record(actor: audit.Actor, registry_code: str, uuid) -> Record:
         row = Record.objects.get(registry=found, uuid=uuid, retired_at__isnull=True)
     except (Record.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    _note_read(actor, row)
+    note_read(actor, row)
     return row
 
 
@@ -40,7 +50,7 @@ def find(actor: audit.Actor, registry_code: str, field: str, value) -> Record:
            .filter(registry=found, field=field, value=str(value)).first())
     if key is None:
         raise Http404
-    _note_read(actor, key.record)
+    note_read(actor, key.record)
     return key.record
 
 
@@ -49,7 +59,7 @@ def history(actor: audit.Actor, registry_code: str, uuid) -> list[Revision]:
     row = Record.objects.filter(registry=found, uuid=uuid).first()
     if row is None:
         raise Http404
-    _note_read(actor, row)
+    note_read(actor, row)
     return list(row.revisions.all())
 
 
@@ -73,13 +83,14 @@ def as_of(actor: audit.Actor, registry_code: str, uuid, moment) -> dict:
                 data.pop(name, None)
             else:
                 data[name] = old
-    _note_read(actor, row)
+    note_read(actor, row)
     return data
 
 
-def _note_read(actor: audit.Actor, row: Record) -> None:
-    """Staff reads of personal records go to the audit log (and are shown to the person
-    later); the system's own reads and non-personal registries are not logged."""
+def note_read(actor: audit.Actor, row: Record, client: str = "") -> None:
+    """Staff reads of personal records go to the audit log (and are shown to the person:
+    myPersonalDataUsage); the system's own reads and non-personal registries are not
+    logged. ``client`` names the calling system (Information-Mediator-Client)."""
     if actor.user is None:
         return
     schema = RegistryVersion.objects.filter(registry_id=row.registry_id,
@@ -87,8 +98,10 @@ def _note_read(actor: audit.Actor, row: Record) -> None:
     if schema is None or not schema.personal_fields:
         return
     with transaction.atomic():
+        reader = OfficialRole.objects.filter(user=actor.user).values_list(
+            "agency__code", flat=True).first() or ""
         audit.record(actor, "registry.record_read", "record", row.uuid,
-                     {"registry": row.registry.code}, agency=row.registry.agency.code)
+                     {"registry": row.registry.code, "client": client}, agency=reader)
 
 
 def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:

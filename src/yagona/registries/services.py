@@ -8,13 +8,13 @@ audit entry, all in one transaction: after any error nothing is half-written.
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
-from yagona.accounts.models import OfficialRole, Role
 from yagona.agencies.models import Agency
 from yagona.core import audit
 from yagona.core.countries import active_pack
@@ -82,7 +82,9 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
                 for name, value in texts.items():  # new wording is not a new schema
                     setattr(latest, name, value)
                 latest.save(update_fields=list(texts))
+            _set_grants(registry, definition.get("grants") or [], agencies)
             return latest
+        _set_grants(registry, definition.get("grants") or [], agencies)
         version = RegistryVersion.objects.create(
             registry=registry, version=(latest.version + 1) if latest else 1,
             schema=definition["schema"], **texts, **fields)
@@ -90,6 +92,28 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
                      "registry", registry.code, {"version": version.version},
                      agency=registry.agency.code)
     return version
+
+
+def _set_grants(registry: Registry, grants: list[dict], agencies: dict) -> None:
+    from yagona.registries.models import Grant
+
+    wanted = {g["agency"]: g for g in grants}
+    Grant.objects.filter(registry=registry).exclude(agency__code__in=wanted).delete()
+    for code, grant in wanted.items():
+        Grant.objects.update_or_create(registry=registry, agency=agencies[code], defaults={
+            "fields": grant.get("fields") or [], "write": bool(grant.get("write"))})
+
+
+def may_define(actor: audit.Actor, agency_code: str | None) -> None:
+    """A new registry is defined by the platform, or by an administrator or registry
+    keeper of the agency that will own it."""
+    from yagona.accounts.models import OfficialRole, Role
+
+    if actor.user is None or getattr(actor.user, "is_platform_admin", False):
+        return
+    if not OfficialRole.objects.filter(user=actor.user, agency__code=agency_code, role__in=[
+            Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER]).exists():
+        raise PermissionDenied
 
 
 def current_version(registry: Registry) -> RegistryVersion:
@@ -224,14 +248,16 @@ def _pack_rules(schema: dict, value, path: str) -> list[FieldError]:
 
 
 def registry_for_keeper(actor: audit.Actor, code: str) -> Registry:
-    """The registry, if the actor may keep it: the system, or a registry keeper of the
-    owner agency. Anyone else is told it does not exist."""
+    """The registry, if the actor may write to it (the system, the owner agency's
+    registry keepers, an agency granted writing). Who may read it but not write is
+    refused; anyone else is told it does not exist."""
+    from yagona.registries.access import access_for
+
     registry = Registry.objects.select_related("agency").filter(code=code, active=True).first()
     if registry is None:
         raise Http404
-    if actor.user is not None and not OfficialRole.objects.filter(
-            user=actor.user, agency=registry.agency, role=Role.REGISTRY_KEEPER).exists():
-        raise Http404
+    if not access_for(actor, registry, current_version(registry).public_fields).write:
+        raise PermissionDenied
     return registry
 
 

@@ -24,6 +24,7 @@ def schema_of(name):
 
 v1 = schema_of("yagona-v1.json")
 govstack = schema_of("govstack-registration.json")
+registries = schema_of("govstack-registries.json")
 FUZZ = settings(max_examples=15, deadline=None,
                 suppress_health_check=list(HealthCheck), derandomize=True)
 
@@ -63,4 +64,11 @@ def test_v1_never_answers_with_a_server_error(case, country):
 @govstack.parametrize()
 @FUZZ
 def test_govstack_never_answers_with_a_server_error(case, country):
+    no_server_error(case)
+
+
+@pytest.mark.django_db
+@registries.parametrize()
+@FUZZ
+def test_govstack_registries_never_answer_with_a_server_error(case, country):
     no_server_error(case)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from yagona.accounts import services as accounts
-from yagona.api import govstack, v1
+from yagona.api import govstack, govstack_registries, v1
 from yagona.applications.models import Application
 from yagona.core.audit import SYSTEM
 
@@ -30,7 +30,7 @@ def call(method, url, token=None, data=None, headers=None, **kwargs):
 
 def test_every_operation_declares_its_permission():
     count = 0
-    for api in (v1.api, govstack.api):
+    for api in (v1.api, govstack.api, govstack_registries.api):
         for path, operations in api.get_openapi_schema()["paths"].items():
             for method, operation in operations.items():
                 count += 1

@@ -2,6 +2,7 @@ import copy
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
@@ -128,9 +129,12 @@ def test_retiring_is_logical_and_frees_the_key(population):
 @pytest.mark.django_db
 def test_only_keepers_of_the_owner_agency_write_and_staff_reads_are_audited(population, people):
     record = services.create(SYSTEM, "population", person(1))
-    operator = audit.Actor(user=people["operator"])
-    with pytest.raises(Http404):
+    operator = audit.Actor(user=people["operator"])  # reads the owner's registry, no more
+    with pytest.raises(PermissionDenied):
         services.correct(operator, "population", record.uuid, {"surname": "X"}, reason="r")
+    with pytest.raises(Http404):  # no role, no grant, no public fields: not even there
+        services.correct(audit.Actor(user=people["citizen"]), "population", record.uuid,
+                         {"surname": "X"}, reason="r")
     keeper = people["other"]
     accounts.grant_role(SYSTEM, keeper, Agency.objects.get(code="TAX"), "registry_keeper")
     with pytest.raises(Http404):  # a keeper, but of another agency

@@ -7,10 +7,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yagona.api import govstack, v1
+from yagona.api import govstack, govstack_registries, v1
 
 DOCUMENTS = {"yagona-v1.json": (v1.api, "/api/v1/"),
-             "govstack-registration.json": (govstack.api, "/govstack/registration/")}
+             "govstack-registration.json": (govstack.api, "/govstack/registration/"),
+             "govstack-registries.json": (govstack_registries.api, "/govstack/registries/")}
 
 
 def render(api, prefix) -> str:

@@ -1,0 +1,346 @@
+"""The GovStack Digital Registries Building Block APIs 1.3.0 (docs/specs/govstack/
+digital-registries): the Data API under /govstack/registries/data/ and the Database API
+under /govstack/registries/, as a facade over the registries' services and queries.
+
+Mapping: registryName is the registry code, versionNumber its schema version ("1" or
+"1.0"); a record's content is its data (only the fields the caller may read); ID and
+uuid in paths accept the record's UUID or the value of its first key field. Deviations
+(the spec has no place for them): writes that change a record need a ``reason`` (a
+top-level property of the body, or the ``reason`` query parameter of delete).
+"""
+
+import re
+import zlib
+from uuid import UUID
+
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from ninja import Body, Header, NinjaAPI, Schema
+from ninja.errors import HttpError
+
+from yagona.api.common import SIGNED_IN, install_problem_handlers
+from yagona.api.govstack import mediator_client
+from yagona.core import audit
+from yagona.core.audit import AuditEntry
+from yagona.core.text import localized
+from yagona.registries import queries, services
+from yagona.registries.models import Record, RecordKey, Registry
+
+api = NinjaAPI(title="GovStack Digital Registries Building Block API", version="1.3.0",
+               urls_namespace="govstack-registries", docs_url="/docs",
+               description="GovStack Digital Registries BB 1.3.0 (Data and Database APIs) "
+                           "served by Yagona.")
+install_problem_handlers(api, field_prefix="content.")
+MAX_PAGE = 100
+MAX_UPDATE = 1000
+MEDIATOR = Header(..., alias="Information-Mediator-Client")
+
+
+class Content(Schema):
+    content: dict
+
+
+class WriteBody(Schema):
+    write: Content
+    reason: str = ""
+
+
+class QueryBody(Schema):
+    query: Content
+
+
+class QueryWriteBody(Schema):
+    query: Content | None = None
+    write: Content
+    reason: str = ""
+
+
+def _actor(request, client: str) -> audit.Actor:
+    mediator_client(client)
+    return audit.Actor(user=request.user)
+
+
+def _opened(request, client, name: str, version: str):
+    """(registry, version, access) for a path's registryName and versionNumber."""
+    actor = _actor(request, client)
+    registry, current, access = queries.opened(actor, name)
+    match = re.fullmatch(r"(\d+)(?:\.0)?", version)
+    if not match:
+        raise HttpError(404, "Unknown version")
+    queries.version(registry, int(match.group(1)))  # 404 when it does not exist
+    return actor, registry, current, access
+
+
+def _matching(registry: Registry, schema, content: dict):
+    """Live records whose fields equal the query's; a key field makes it one lookup."""
+    rows = Record.objects.filter(registry=registry, retired_at__isnull=True)
+    for field in schema.key_fields:
+        if field in content:
+            rows = rows.filter(pk__in=RecordKey.objects.filter(
+                registry=registry, field=field, value=str(content[field])).values("record"))
+            break
+    for field, value in content.items():
+        if field not in schema.schema.get("properties", {}):
+            raise HttpError(422, f"Unknown field {field}")
+        rows = rows.filter(**{f"data__{field}": value})
+    return rows.order_by("pk")
+
+
+def _one(registry, schema, content: dict) -> Record:
+    row = _matching(registry, schema, content).first()
+    if row is None:
+        raise HttpError(404, "no record found")
+    return row
+
+
+def _by_id(registry, schema, ident: str) -> Record:
+    try:
+        return Record.objects.get(registry=registry, uuid=UUID(ident), retired_at__isnull=True)
+    except (ValueError, Record.DoesNotExist):
+        return _one(registry, schema, {schema.key_fields[0]: ident})
+
+
+def _out(actor, access, row: Record, client: str) -> dict:
+    queries.note_read(actor, row, client)
+    return access.filter(row.data)
+
+
+# --- Data API -----------------------------------------------------------------------------
+
+@api.get("/data/myPersonalDataUsage", **SIGNED_IN)
+def my_personal_data_usage(request, userId: str, databaseId: str,  # noqa: N803 - spec names
+                           client: str = MEDIATOR):
+    """Who read the caller's own record (a person asks about themselves only)."""
+    _actor(request, client)
+    if userId != request.user.username:
+        raise HttpError(404, "Person requests not found")
+    registry, schema, _access = queries.opened(audit.Actor(user=None), databaseId)
+    key = RecordKey.objects.filter(registry=registry, field__in=schema.key_fields,
+                                   value=userId).select_related("record").first()
+    if key is None:
+        raise HttpError(404, "Person requests not found")
+    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
+                                      object_id=str(key.record.uuid)).order_by("-at")[:500]
+    from yagona.agencies.models import Agency
+
+    names = {a.code: a.display_name for a in Agency.objects.all()}
+    return [{"id": str(entry.pk), "readerId": entry.actor,
+             "readerInitials": "".join(p[:1] for p in entry.actor.split()[:2]).upper(),
+             "readerInstitutionId": entry.agency,
+             "readerInstitutionName": names.get(entry.agency, entry.agency),
+             "readerApplicationName": entry.summary.get("client", ""),
+             "searchDateTime": entry.at.isoformat(),
+             "refrences": [{"ReferenceID": str(key.record.uuid)}]} for entry in reads]
+
+
+@api.get("/data/{registryName}/{versionNumber}", **SIGNED_IN)
+def list_records(request, registryName: str, versionNumber: str,  # noqa: N803
+                 search: str | None = None, filter: str | None = None,  # noqa: A002
+                 ordering: str | None = None, page: int = 1, pageSize: int = 10,  # noqa: N803
+                 client: str = MEDIATOR):
+    """Records matching ``query.<field>=value`` equalities and ``search`` (a
+    case-insensitive prefix of the search fields, or of the ``filter`` field)."""
+    actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
+    equal = {k.removeprefix("query."): v for k, v in request.GET.items()
+             if k.startswith("query.")}
+    for field in equal:
+        if not access.shows(field):
+            raise HttpError(422, f"Unknown field {field}")
+    rows = _matching(registry, schema, equal)
+    if search:
+        fields = [filter] if filter else schema.search_fields
+        from django.db.models import Q
+
+        condition = Q()
+        for field in fields:
+            if field not in schema.schema.get("properties", {}) or not access.shows(field):
+                raise HttpError(422, f"Unknown field {field}")
+            condition |= Q(**{f"data__{field}__istartswith": search})
+        rows = rows.filter(condition)
+    if ordering == "descending":
+        rows = rows.order_by("-pk")
+    size, page = max(1, min(pageSize, MAX_PAGE)), max(1, page)
+    count = rows.count()
+    items = list(rows[(page - 1) * size: page * size])
+    base = request.build_absolute_uri(request.path)
+    query = {k: v for k, v in request.GET.items() if k != "page"}
+
+    def link(number):
+        from urllib.parse import urlencode
+
+        return f"{base}?{urlencode({**query, 'page': number})}"
+
+    out = {"count": count, "results": [_out(actor, access, row, client) for row in items]}
+    if page * size < count:  # absent rather than null (the spec's x-nullable is OpenAPI 2)
+        out["next"] = link(page + 1)
+    if page > 1:
+        out["previous"] = link(page - 1)
+    return out
+
+
+@api.post("/data/{registryName}/{versionNumber}/create", **SIGNED_IN)
+def create(request, registryName: str, versionNumber: str,  # noqa: N803
+           payload: WriteBody, client: str = MEDIATOR):
+    actor, registry, _schema, access = _opened(request, client, registryName, versionNumber)
+    row = services.create(actor, registry.code, payload.write.content,
+                          reason=payload.reason or "created through the API", requested_by=client)
+    return {"content": access.filter(row.data)}
+
+
+@api.post("/data/{registryName}/{versionNumber}/exists", **SIGNED_IN)
+def exists(request, registryName: str, versionNumber: str,  # noqa: N803
+           payload: QueryBody, client: str = MEDIATOR):
+    _actor_, registry, schema, access = _opened(request, client, registryName, versionNumber)
+    for field in payload.query.content:
+        if not access.shows(field):
+            raise HttpError(422, f"Unknown field {field}")
+    found = _matching(registry, schema, payload.query.content).exists()
+    return {"answer": {"status": found, "message": "Object found from database" if found
+                       else "Object not found from database"}}
+
+
+@api.post("/data/{registryName}/{versionNumber}/read", **SIGNED_IN)
+def read(request, registryName: str, versionNumber: str,  # noqa: N803
+         payload: QueryBody, client: str = MEDIATOR):
+    actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
+    for field in payload.query.content:
+        if not access.shows(field):
+            raise HttpError(422, f"Unknown field {field}")
+    return {"content": _out(actor, access, _one(registry, schema, payload.query.content),
+                            client)}
+
+
+@api.put("/data/{registryName}/{versionNumber}/update", **SIGNED_IN)
+def update(request, registryName: str, versionNumber: str,  # noqa: N803
+           payload: QueryWriteBody, client: str = MEDIATOR):
+    actor, registry, schema, _access = _opened(request, client, registryName, versionNumber)
+    if payload.query is None:
+        raise HttpError(422, "query.content names the record to update")
+    row = _one(registry, schema, payload.query.content)
+    services.correct(actor, registry.code, row.uuid, payload.write.content,
+                     reason=payload.reason, requested_by=client)
+    return HttpResponse(status=200)
+
+
+@api.put("/data/{registryName}/{versionNumber}/updateEntries", **SIGNED_IN)
+def update_entries(request, registryName: str, versionNumber: str,  # noqa: N803
+                   payload: QueryWriteBody, client: str = MEDIATOR):
+    """Correct every matching record (at most 1,000 at a time), all or none."""
+    actor, registry, schema, _access = _opened(request, client, registryName, versionNumber)
+    rows = _matching(registry, schema, payload.query.content if payload.query else {})
+    uuids = list(rows.values_list("uuid", flat=True)[: MAX_UPDATE + 1])
+    if len(uuids) > MAX_UPDATE:
+        raise HttpError(422, f"More than {MAX_UPDATE} records match; narrow the query")
+    with transaction.atomic():
+        for uuid in uuids:
+            services.correct(actor, registry.code, uuid, payload.write.content,
+                             reason=payload.reason, requested_by=client)
+    return {"updated": len(uuids)}
+
+
+@api.post("/data/{registryName}/{versionNumber}/updateOrCreate", **SIGNED_IN)
+def update_or_create(request, registryName: str, versionNumber: str,  # noqa: N803
+                     payload: QueryWriteBody, client: str = MEDIATOR):
+    actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
+    query = payload.query.content if payload.query else {}
+    row = _matching(registry, schema, query).first() if query else None
+    if row is None:
+        row = services.create(actor, registry.code, {**query, **payload.write.content},
+                              reason=payload.reason or "created through the API",
+                              requested_by=client)
+    else:
+        row = services.correct(actor, registry.code, row.uuid, payload.write.content,
+                               reason=payload.reason, requested_by=client)
+    return {"content": access.filter(row.data)}
+
+
+@api.delete("/data/{registryName}/{versionNumber}/{ID}/delete", **SIGNED_IN)
+def delete(request, registryName: str, versionNumber: str, ID: str,  # noqa: N803
+           reason: str = "", client: str = MEDIATOR):
+    """Retire the record (logical deletion; its history stays)."""
+    actor, registry, schema, _access = _opened(request, client, registryName, versionNumber)
+    row = _by_id(registry, schema, ID)
+    services.retire(actor, registry.code, row.uuid, reason=reason, requested_by=client)
+    return HttpResponse(status=204)
+
+
+@api.get("/data/{registryName}/{versionNumber}/{uuid}/readValue/{field}.{ext}", **SIGNED_IN)
+def read_value(request, registryName: str, versionNumber: str, uuid: str,  # noqa: N803
+               field: str, ext: str, client: str = MEDIATOR):
+    actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
+    row = _by_id(registry, schema, uuid)
+    if not access.shows(field) or field not in row.data:
+        raise HttpError(404, "No such field")
+    value = _out(actor, access, row, client)[field]
+    if ext == "json":
+        return {"value": value}
+    if ext == "txt":
+        return HttpResponse(str(value), content_type="text/plain; charset=utf-8")
+    raise HttpError(404, "Unknown format: use json or txt")
+
+
+# --- Database API ---------------------------------------------------------------------------
+
+def database_id(registry: Registry) -> int:
+    """The spec's integer id: a stable number from the code (row ids stay inside)."""
+    return zlib.crc32(registry.code.encode()) & 0x7FFFFFFF
+
+
+def _database(registry: Registry, schema) -> dict:
+    return {"id": database_id(registry), "version": str(schema.version),
+            "name": registry.display_name, "description": localized(registry.description),
+            "institution": registry.agency.code, "schema": schema.schema,
+            "schemaTags": [{"name": f, "path": f"/{f}", "isFulltext": False}
+                           for f in schema.search_fields],
+            "schemaFlags": [{"name": "personal", "path": f"/{f}"}
+                            for f in schema.personal_fields],
+            "fieldsUniques": [[f] for f in schema.key_fields], "isDraft": False,
+            "isDisabled": not registry.active, "isArchived": False,
+            "modifiedAt": schema.published_at.isoformat()}
+
+
+@api.get("/databases", **SIGNED_IN)
+def databases(request, client: str = MEDIATOR):
+    actor = _actor(request, client)
+    out = []
+    for registry in Registry.objects.filter(active=True).select_related("agency"):
+        try:
+            _registry, schema, _access = queries.opened(actor, registry.code)
+        except Http404:  # out of the caller's reach: not listed
+            schema = None
+        if schema is not None:
+            out.append(_database(registry, schema))
+    return out
+
+
+@api.get("/database/{id}", **SIGNED_IN)
+def database(request, id: int, client: str = MEDIATOR):  # noqa: A002 - the spec's name
+    actor = _actor(request, client)
+    registry = next((r for r in Registry.objects.filter(active=True)
+                     if database_id(r) == id), None)
+    if registry is None:
+        raise HttpError(404, "Not found")
+    _registry, schema, _access = queries.opened(actor, registry.code)
+    return _database(registry, schema)
+
+
+@api.post("/database/modify", **SIGNED_IN)
+def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
+    """Create a registry or publish a new schema version: the body is a Yagona registry
+    definition (docs/country-packs.md) under ``schema`` with ``code``; only the owner
+    agency's registry keepers (or an agency administrator of it) may."""
+    actor = _actor(request, client)
+    definition = payload.get("schema") if isinstance(payload.get("schema"), dict) else {}
+    definition = {**definition, "code": payload.get("code") or definition.get("code")}
+    existing = Registry.objects.filter(code=definition.get("code")).first()
+    if existing is not None:
+        services.registry_for_keeper(actor, existing.code)
+    else:
+        services.may_define(actor, definition.get("agency"))
+    version = services.define(actor, definition)
+    return _database(version.registry, version)
+
+
+@api.delete("/database/{id}", **SIGNED_IN)
+def retire_database(request, id: int, client: str = MEDIATOR):  # noqa: A002
+    raise HttpError(409, "A base registry is never deleted; retire its records instead")

@@ -1,0 +1,48 @@
+"""Who may read which fields of a registry, and who may write to it.
+
+The owner agency's registry keepers write; its other officials read everything;
+an agency with a grant reads the granted fields (and writes, if granted); anyone
+signed in reads the public fields. Everyone else is told the registry does not
+exist (404).
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from yagona.accounts.models import OfficialRole, Role
+from yagona.core import audit
+from yagona.registries.models import Grant, Registry
+
+
+@dataclass(frozen=True)
+class Access:
+    fields: frozenset | None  # None: every field
+    write: bool
+
+    def shows(self, field: str) -> bool:
+        return self.fields is None or field in self.fields
+
+    def filter(self, data: dict) -> dict:
+        return data if self.fields is None else {k: v for k, v in data.items()
+                                                 if k in self.fields}
+
+
+def access_for(actor: audit.Actor, registry: Registry, public_fields) -> Access:
+    if actor.user is None:
+        return Access(None, True)
+    roles = OfficialRole.objects.filter(user=actor.user)
+    if roles.filter(agency=registry.agency_id, role=Role.REGISTRY_KEEPER).exists():
+        return Access(None, True)
+    if roles.filter(agency=registry.agency_id).exists():
+        return Access(None, False)
+    grants = list(Grant.objects.filter(registry=registry,
+                                       agency__in=roles.values("agency")))
+    if grants:
+        if any(not g.fields for g in grants):
+            return Access(None, any(g.write for g in grants))
+        fields = frozenset(f for g in grants for f in g.fields) | frozenset(public_fields)
+        return Access(fields, any(g.write for g in grants))
+    if public_fields:
+        return Access(frozenset(public_fields), False)
+    raise Http404
