@@ -198,6 +198,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "yagona.accounts.adapters.MfaAdapter"
 MFA_FORMS = {"authenticate": "yagona.accounts.allauth_forms.CodeForm"}
 MFA_TOTP_ISSUER = "Yagona"
+# Accept the code of the neighbouring 30-second step too: phones' clocks drift and a
+# code typed at the end of its step arrives in the next (RFC 6238 §5.2 allows this).
+MFA_TOTP_TOLERANCE = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
