@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from yagona.accounts.models import User
 from yagona.agencies import queries as agencies
 from yagona.api.common import OFFICIAL, PUBLIC, SIGNED_IN, install_problem_handlers
+from yagona.api.v1_registries import router as registries_router
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
 from yagona.applications.models import Application
@@ -330,3 +331,4 @@ def decide(request, uuid: UUID, approve: bool = Form(...), reason: str = Form(""
 api.add_router("/catalogue", public)
 api.add_router("/", mine)
 api.add_router("/office", office)
+api.add_router("/registries", registries_router)
