@@ -78,7 +78,7 @@ def list_registries(request):
         out.append({"code": registry.code, "name": localized(registry.name),
                     "agency": registry.agency.code, "version": schema.version,
                     "key_fields": schema.key_fields,
-                    "fields": [f for f in schema.schema["properties"] if access.shows(f)]})
+                    "fields": [f for f in schema.fields if access.shows(f)]})
     return out
 
 

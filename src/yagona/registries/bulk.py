@@ -235,12 +235,13 @@ def export(actor: audit.Actor, registry_code: str, out, *, fmt: str = "jsonl",
     else:
         registry = services.registry_for_keeper(actor, registry_code)
     version = services.current_version(registry)
-    fields = version.public_fields if public_only else list(version.schema["properties"])
+    fields = [f for f in version.fields if f in version.public_fields] if public_only \
+        else version.fields
     rows = (Record.objects.filter(registry=registry, retired_at__isnull=True).order_by("pk")
             .values_list("data", flat=True).iterator(chunk_size=BATCH))
     count = 0
     if fmt == "csv":
-        columns = _columns(version.schema, fields)
+        columns = _columns(version, fields)
         writer = csv.writer(out)
         writer.writerow(columns)
         for data in rows:
@@ -258,12 +259,12 @@ def export(actor: audit.Actor, registry_code: str, out, *, fmt: str = "jsonl",
     return count
 
 
-def _columns(schema: dict, fields: list[str]) -> list[str]:
+def _columns(version, fields: list[str]) -> list[str]:
     columns = []
     for name in fields:
-        inner = (schema["properties"].get(name) or {})
-        if inner.get("type") == "object" and inner.get("properties"):
-            columns.extend(f"{name}.{sub}" for sub in inner["properties"])
+        inner = version.subfields(name)
+        if inner:
+            columns.extend(f"{name}.{sub}" for sub in inner)
         else:
             columns.append(name)
     return columns

@@ -45,6 +45,9 @@ class RegistryVersion(models.Model):
     labels = models.JSONField(default=dict)  # field -> text per language
     # field path ("sex", "identity_document.type") -> value -> text per language
     value_labels = models.JSONField(default=dict)
+    # Every field path in the definition's order ("address", "address.region" ...):
+    # PostgreSQL's jsonb keeps no key order, a list does.
+    field_order = models.JSONField(default=list)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,6 +57,15 @@ class RegistryVersion(models.Model):
 
     def __str__(self):
         return f"{self.registry.code} v{self.version}"
+
+    @property
+    def fields(self) -> list[str]:
+        """The top-level fields in the definition's order."""
+        return [path for path in self.field_order if "." not in path]
+
+    def subfields(self, path: str) -> list[str]:
+        return [p.rsplit(".", 1)[1] for p in self.field_order
+                if p.startswith(path + ".") and "." not in p[len(path) + 1:]]
 
 
 class Record(models.Model):

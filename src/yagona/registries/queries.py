@@ -128,11 +128,12 @@ def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
 
     def text(path: str, value) -> str:
         if isinstance(value, dict):
-            return ", ".join(text(f"{path}.{k}", v) for k, v in value.items())
+            order = schema.subfields(path) or sorted(value)
+            return ", ".join(text(f"{path}.{k}", value[k]) for k in order if k in value)
         if isinstance(value, list):
             return ", ".join(text(path, v) for v in value)
         label = (schema.value_labels.get(path) or {}).get(str(value))
         return localized(label) if label else str(value)
 
     return [(localized(schema.labels.get(name)) or name, text(name, data[name]))
-            for name in schema.schema["properties"] if name in data]
+            for name in schema.fields if name in data]
