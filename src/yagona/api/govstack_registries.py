@@ -13,18 +13,16 @@ import re
 import zlib
 from uuid import UUID
 
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Body, Header, NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from yagona.api.common import SIGNED_IN, install_problem_handlers
 from yagona.api.govstack import mediator_client
 from yagona.core import audit
-from yagona.core.audit import AuditEntry
 from yagona.core.text import localized
 from yagona.registries import queries, services
-from yagona.registries.models import Record, RecordKey, Registry
+from yagona.registries.models import Record, Registry
 
 api = NinjaAPI(title="GovStack Digital Registries Building Block API", version="1.3.0",
                urls_namespace="govstack-registries", docs_url="/docs",
@@ -32,7 +30,6 @@ api = NinjaAPI(title="GovStack Digital Registries Building Block API", version="
                            "served by Yagona.")
 install_problem_handlers(api, field_prefix="content.")
 MAX_PAGE = 100
-MAX_UPDATE = 1000
 MEDIATOR = Header(..., alias="Information-Mediator-Client")
 
 
@@ -71,23 +68,8 @@ def _opened(request, client, name: str, version: str):
     return actor, registry, current, access
 
 
-def _matching(registry: Registry, schema, content: dict):
-    """Live records whose fields equal the query's; a key field makes it one lookup."""
-    rows = Record.objects.filter(registry=registry, retired_at__isnull=True)
-    for field in schema.key_fields:
-        if field in content:
-            rows = rows.filter(pk__in=RecordKey.objects.filter(
-                registry=registry, field=field, value=str(content[field])).values("record"))
-            break
-    for field, value in content.items():
-        if field not in schema.schema.get("properties", {}):
-            raise HttpError(422, f"Unknown field {field}")
-        rows = rows.filter(**{f"data__{field}": value})
-    return rows.order_by("pk")
-
-
 def _one(registry, schema, content: dict) -> Record:
-    row = _matching(registry, schema, content).first()
+    row = queries.matching(registry, schema, content).first()
     if row is None:
         raise HttpError(404, "no record found")
     return row
@@ -105,6 +87,14 @@ def _out(actor, access, row: Record, client: str) -> dict:
     return access.filter(row.data)
 
 
+def _visible(access, content: dict) -> dict:
+    """A query may name only fields the caller may read: no probing."""
+    for field in content:
+        if not access.shows(field):
+            raise HttpError(422, f"Unknown field {field}")
+    return content
+
+
 # --- Data API -----------------------------------------------------------------------------
 
 @api.get("/data/myPersonalDataUsage", **SIGNED_IN)
@@ -114,13 +104,7 @@ def my_personal_data_usage(request, userId: str, databaseId: str,  # noqa: N803 
     _actor(request, client)
     if userId != request.user.username:
         raise HttpError(404, "Person requests not found")
-    registry, schema, _access = queries.opened(audit.Actor(user=None), databaseId)
-    key = RecordKey.objects.filter(registry=registry, field__in=schema.key_fields,
-                                   value=userId).select_related("record").first()
-    if key is None:
-        raise HttpError(404, "Person requests not found")
-    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
-                                      object_id=str(key.record.uuid)).order_by("-at")[:500]
+    record, reads = queries.reads_of(userId, databaseId)
     from yagona.agencies.models import Agency
 
     names = {a.code: a.display_name for a in Agency.objects.all()}
@@ -130,7 +114,7 @@ def my_personal_data_usage(request, userId: str, databaseId: str,  # noqa: N803 
              "readerInstitutionName": names.get(entry.agency, entry.agency),
              "readerApplicationName": entry.summary.get("client", ""),
              "searchDateTime": entry.at.isoformat(),
-             "refrences": [{"ReferenceID": str(key.record.uuid)}]} for entry in reads]
+             "refrences": [{"ReferenceID": str(record.uuid)}]} for entry in reads[:500]]
 
 
 @api.get("/data/{registryName}/{versionNumber}", **SIGNED_IN)
@@ -143,10 +127,7 @@ def list_records(request, registryName: str, versionNumber: str,  # noqa: N803
     actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
     equal = {k.removeprefix("query."): v for k, v in request.GET.items()
              if k.startswith("query.")}
-    for field in equal:
-        if not access.shows(field):
-            raise HttpError(422, f"Unknown field {field}")
-    rows = _matching(registry, schema, equal)
+    rows = queries.matching(registry, schema, _visible(access, equal))
     if search:
         fields = [filter] if filter else schema.search_fields
         from django.db.models import Q
@@ -170,7 +151,8 @@ def list_records(request, registryName: str, versionNumber: str,  # noqa: N803
 
         return f"{base}?{urlencode({**query, 'page': number})}"
 
-    out = {"count": count, "results": [_out(actor, access, row, client) for row in items]}
+    queries.note_reads(actor, items, client)
+    out = {"count": count, "results": [access.filter(row.data) for row in items]}
     if page * size < count:  # absent rather than null (the spec's x-nullable is OpenAPI 2)
         out["next"] = link(page + 1)
     if page > 1:
@@ -191,10 +173,7 @@ def create(request, registryName: str, versionNumber: str,  # noqa: N803
 def exists(request, registryName: str, versionNumber: str,  # noqa: N803
            payload: QueryBody, client: str = MEDIATOR):
     _actor_, registry, schema, access = _opened(request, client, registryName, versionNumber)
-    for field in payload.query.content:
-        if not access.shows(field):
-            raise HttpError(422, f"Unknown field {field}")
-    found = _matching(registry, schema, payload.query.content).exists()
+    found = queries.matching(registry, schema, _visible(access, payload.query.content)).exists()
     return {"answer": {"status": found, "message": "Object found from database" if found
                        else "Object not found from database"}}
 
@@ -203,11 +182,8 @@ def exists(request, registryName: str, versionNumber: str,  # noqa: N803
 def read(request, registryName: str, versionNumber: str,  # noqa: N803
          payload: QueryBody, client: str = MEDIATOR):
     actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
-    for field in payload.query.content:
-        if not access.shows(field):
-            raise HttpError(422, f"Unknown field {field}")
-    return {"content": _out(actor, access, _one(registry, schema, payload.query.content),
-                            client)}
+    row = _one(registry, schema, _visible(access, payload.query.content))
+    return {"content": _out(actor, access, row, client)}
 
 
 @api.put("/data/{registryName}/{versionNumber}/update", **SIGNED_IN)
@@ -227,15 +203,11 @@ def update_entries(request, registryName: str, versionNumber: str,  # noqa: N803
                    payload: QueryWriteBody, client: str = MEDIATOR):
     """Correct every matching record (at most 1,000 at a time), all or none."""
     actor, registry, schema, _access = _opened(request, client, registryName, versionNumber)
-    rows = _matching(registry, schema, payload.query.content if payload.query else {})
-    uuids = list(rows.values_list("uuid", flat=True)[: MAX_UPDATE + 1])
-    if len(uuids) > MAX_UPDATE:
-        raise HttpError(422, f"More than {MAX_UPDATE} records match; narrow the query")
-    with transaction.atomic():
-        for uuid in uuids:
-            services.correct(actor, registry.code, uuid, payload.write.content,
-                             reason=payload.reason, requested_by=client)
-    return {"updated": len(uuids)}
+    rows = queries.matching(registry, schema, payload.query.content if payload.query else {})
+    uuids = list(rows.values_list("uuid", flat=True)[: services.MAX_CORRECT_MANY + 1])
+    return {"updated": services.correct_many(actor, registry.code, uuids,
+                                             payload.write.content, reason=payload.reason,
+                                             requested_by=client)}
 
 
 @api.post("/data/{registryName}/{versionNumber}/updateOrCreate", **SIGNED_IN)
@@ -243,7 +215,7 @@ def update_or_create(request, registryName: str, versionNumber: str,  # noqa: N8
                      payload: QueryWriteBody, client: str = MEDIATOR):
     actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
     query = payload.query.content if payload.query else {}
-    row = _matching(registry, schema, query).first() if query else None
+    row = queries.matching(registry, schema, query).first() if query else None
     if row is None:
         row = services.create(actor, registry.code, {**query, **payload.write.content},
                               reason=payload.reason or "created through the API",
@@ -301,16 +273,8 @@ def _database(registry: Registry, schema) -> dict:
 
 @api.get("/databases", **SIGNED_IN)
 def databases(request, client: str = MEDIATOR):
-    actor = _actor(request, client)
-    out = []
-    for registry in Registry.objects.filter(active=True).select_related("agency"):
-        try:
-            _registry, schema, _access = queries.opened(actor, registry.code)
-        except Http404:  # out of the caller's reach: not listed
-            schema = None
-        if schema is not None:
-            out.append(_database(registry, schema))
-    return out
+    return [_database(registry, schema)
+            for registry, schema, _access in queries.readable(_actor(request, client))]
 
 
 @api.get("/database/{id}", **SIGNED_IN)

@@ -4,7 +4,6 @@ services and access rules as the GovStack facade."""
 from datetime import datetime
 from uuid import UUID
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -12,7 +11,7 @@ from yagona.api.common import SIGNED_IN
 from yagona.core import audit
 from yagona.core.text import localized
 from yagona.registries import queries, services
-from yagona.registries.models import Record, Registry
+from yagona.registries.models import Record
 
 router = Router(tags=["registries"])
 
@@ -69,17 +68,11 @@ def _record_out(row: Record, access) -> dict:
 @router.get("", response=list[RegistryOut], **SIGNED_IN)
 def list_registries(request):
     """The registries the caller may read, with the fields it may see."""
-    actor, out = audit.Actor(user=request.user), []
-    for registry in Registry.objects.filter(active=True).select_related("agency"):
-        try:
-            _registry, schema, access = queries.opened(actor, registry.code)
-        except Http404:  # out of the caller's reach: not listed
-            continue
-        out.append({"code": registry.code, "name": localized(registry.name),
-                    "agency": registry.agency.code, "version": schema.version,
-                    "key_fields": schema.key_fields,
-                    "fields": [f for f in schema.fields if access.shows(f)]})
-    return out
+    return [{"code": registry.code, "name": localized(registry.name),
+             "agency": registry.agency.code, "version": schema.version,
+             "key_fields": schema.key_fields,
+             "fields": [f for f in schema.fields if access.shows(f)]}
+            for registry, schema, access in queries.readable(audit.Actor(user=request.user))]
 
 
 @router.get("/{code}/records", response=RecordOut, **SIGNED_IN)

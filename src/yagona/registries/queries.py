@@ -88,20 +88,70 @@ def as_of(actor: audit.Actor, registry_code: str, uuid, moment) -> dict:
 
 
 def note_read(actor: audit.Actor, row: Record, client: str = "") -> None:
-    """Staff reads of personal records go to the audit log (and are shown to the person:
-    myPersonalDataUsage); the system's own reads and non-personal registries are not
+    note_reads(actor, [row], client)
+
+
+def note_reads(actor: audit.Actor, rows: list[Record], client: str = "") -> None:
+    """Staff reads of personal records go to the audit log, one entry per record (shown to
+    the person: ``reads_of``); the system's own reads and non-personal registries are not
     logged. ``client`` names the calling system (Information-Mediator-Client)."""
-    if actor.user is None:
+    if actor.user is None or not rows:
         return
-    schema = RegistryVersion.objects.filter(registry_id=row.registry_id,
-                                            version=row.version).first()
-    if schema is None or not schema.personal_fields:
+    personal = {(v.registry_id, v.version) for v in RegistryVersion.objects.filter(
+        registry__in={row.registry_id for row in rows}).exclude(personal_fields=[])}
+    logged = [row for row in rows if (row.registry_id, row.version) in personal]
+    if not logged:
         return
+    reader = OfficialRole.objects.filter(user=actor.user).values_list(
+        "agency__code", flat=True).first() or ""
     with transaction.atomic():
-        reader = OfficialRole.objects.filter(user=actor.user).values_list(
-            "agency__code", flat=True).first() or ""
-        audit.record(actor, "registry.record_read", "record", row.uuid,
-                     {"registry": row.registry.code, "client": client}, agency=reader)
+        for row in logged:
+            audit.record(actor, "registry.record_read", "record", row.uuid,
+                         {"registry": row.registry.code, "client": client}, agency=reader)
+
+
+def readable(actor: audit.Actor) -> list[tuple[Registry, RegistryVersion, object]]:
+    """(registry, current version, access) of every registry the actor may read."""
+    out = []
+    for each in Registry.objects.filter(active=True).select_related("agency"):
+        try:
+            out.append(opened(actor, each.code))
+        except Http404:  # out of reach: not listed
+            continue
+    return out
+
+
+def matching(registry: Registry, schema: RegistryVersion, content: dict):
+    """Live records whose fields equal ``content``'s; a key field makes it one index
+    lookup. An unknown field is a ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    rows = Record.objects.filter(registry=registry, retired_at__isnull=True)
+    for field in schema.key_fields:
+        if field in content:
+            rows = rows.filter(pk__in=RecordKey.objects.filter(
+                registry=registry, field=field, value=str(content[field])).values("record"))
+            break
+    for field, value in content.items():
+        if field not in schema.fields:
+            raise ValidationError({field: f"Unknown field {field}"})
+        rows = rows.filter(**{f"data__{field}": value})
+    return rows.order_by("pk")
+
+
+def reads_of(person_id: str, registry_code: str):
+    """(the person's record, the audited staff reads of it, newest first), or 404."""
+    from yagona.core.audit import AuditEntry
+
+    found = registry(registry_code)
+    key = (RecordKey.objects.select_related("record")
+           .filter(registry=found, field__in=version(found).key_fields, value=person_id)
+           .first())
+    if key is None:
+        raise Http404
+    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
+                                      object_id=str(key.record.uuid)).order_by("-at")
+    return key.record, reads
 
 
 def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:

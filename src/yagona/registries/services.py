@@ -8,7 +8,7 @@ audit entry, all in one transaction: after any error nothing is half-written.
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -183,6 +183,22 @@ def correct(actor: audit.Actor, registry_code: str, uuid, changes: dict, *, reas
         field, value = _taken_key(registry, version, changes) or ("key", "")
         raise DuplicateKey(field, value) from exc
     return record
+
+
+MAX_CORRECT_MANY = 1000
+
+
+def correct_many(actor: audit.Actor, registry_code: str, uuids: list, changes: dict, *,
+                 reason: str, requested_by: str = "") -> int:
+    """The same correction to several records, all or none (at most 1,000 at a time)."""
+    if len(uuids) > MAX_CORRECT_MANY:
+        raise ValidationError(_("More than %(n)s records match; narrow the query.")
+                              % {"n": MAX_CORRECT_MANY})
+    with transaction.atomic():
+        for uuid in uuids:
+            correct(actor, registry_code, uuid, changes, reason=reason,
+                    requested_by=requested_by)
+    return len(uuids)
 
 
 def retire(actor: audit.Actor, registry_code: str, uuid, *, reason: str,

@@ -133,6 +133,11 @@ def test_updates_need_a_reason_and_keep_history(api):
     assert value == {"value": "Karimova"}
     text = api["keeper"].get(f"{DATA}/{record.uuid}/readValue/surname.txt")
     assert text.content.decode() == "Karimova"
+    many = put(api["keeper"], f"{DATA}/updateEntries", {
+        "query": {"content": {"citizenship": "XX"}}, "reason": "Renamed region",
+        "write": {"content": {"birth_place": "Khujand"}}})
+    assert many.json() == {"updated": 2}
+    assert all(r.data["birth_place"] == "Khujand" for r in Record.objects.all())
     gone = api["keeper"].delete(f"{DATA}/{make_person_id(1)}/delete?reason=Duplicate")
     assert gone.status_code == 204
     assert post(api["keeper"], f"{DATA}/read", {"query": query}).status_code == 404
