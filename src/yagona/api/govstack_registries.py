@@ -122,22 +122,19 @@ def list_records(request, registryName: str, versionNumber: str,  # noqa: N803
                  search: str | None = None, filter: str | None = None,  # noqa: A002
                  ordering: str | None = None, page: int = 1, pageSize: int = 10,  # noqa: N803
                  client: str = MEDIATOR):
-    """Records matching ``query.<field>=value`` equalities and ``search`` (a
-    case-insensitive prefix of the search fields, or of the ``filter`` field)."""
+    """Records matching ``query.<field>=value`` equalities and ``search``: each of its
+    words begins a word of a search field (or of the ``filter`` field), case and the
+    special letters folded."""
     actor, registry, schema, access = _opened(request, client, registryName, versionNumber)
     equal = {k.removeprefix("query."): v for k, v in request.GET.items()
              if k.startswith("query.")}
     rows = queries.matching(registry, schema, _visible(access, equal))
     if search:
         fields = [filter] if filter else schema.search_fields
-        from django.db.models import Q
-
-        condition = Q()
         for field in fields:
-            if field not in schema.schema.get("properties", {}) or not access.shows(field):
-                raise HttpError(422, f"Unknown field {field}")
-            condition |= Q(**{f"data__{field}__istartswith": search})
-        rows = rows.filter(condition)
+            if field not in schema.search_fields or not access.shows(field):
+                raise HttpError(422, f"{field} is not a search field")
+        rows = rows.filter(pk__in=queries.search(registry, search, fields).values("pk"))
     if ordering == "descending":
         rows = rows.order_by("-pk")
     size, page = max(1, min(pageSize, MAX_PAGE)), max(1, page)

@@ -48,6 +48,10 @@ class RegistryVersion(models.Model):
     # Every field path in the definition's order ("address", "address.region" ...):
     # PostgreSQL's jsonb keeps no key order, a list does.
     field_order = models.JSONField(default=list)
+    # How records of earlier versions become records of this one, when they are
+    # migrated rather than left side by side: {"rename": {old: new}, "drop": [field],
+    # "defaults": {field: value}} (registries.migration).
+    migration = models.JSONField(default=dict)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,7 +92,9 @@ class RecordKey(models.Model):
     """A unique key value of a live record (person ID, business ID, act number ...),
     one row per key field: the index that keeps lookups fast at national scale."""
 
-    registry = models.ForeignKey(Registry, on_delete=models.CASCADE)
+    # The constraint's index (registry, field, value) serves the foreign key too: each
+    # index less is less work for every record imported.
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, db_index=False)
     field = models.CharField(max_length=40)
     value = models.CharField(max_length=200)
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="keys")
@@ -96,6 +102,21 @@ class RecordKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registry", "field", "value"],
                                                name="unique_registry_key")]
+
+
+class RecordTerm(models.Model):
+    """A folded word of a search field of a live record (lower case, special letters
+    folded: core.normalize), so that a search by name or title is an index range scan
+    at national scale. On PostgreSQL the column's collation is "C" (migration 0002):
+    byte order, so that a prefix is a range of the index."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, db_index=False)
+    field = models.CharField(max_length=40)
+    term = models.CharField(max_length=100)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="terms")
+
+    class Meta:
+        indexes = [models.Index(fields=["registry", "field", "term"], name="record_term")]
 
 
 class Revision(models.Model):
@@ -107,8 +128,11 @@ class Revision(models.Model):
         CORRECT = "correct", _("Corrected")
         RETIRE = "retire", _("Retired")
         RESTORE = "restore", _("Restored")
+        MIGRATE = "migrate", _("Moved to a new schema version")
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
+    # (record, number) is unique: that index serves the foreign key too.
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions",
+                               db_index=False)
     number = models.PositiveIntegerField()
     at = models.DateTimeField()
     operation = models.CharField(max_length=8, choices=Operation.choices)
@@ -144,6 +168,21 @@ class ImportJob(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["registry", "file_sha256"])]
+
+
+class SchemaMigration(models.Model):
+    """The move of a registry's records to a newer schema version, batch by batch (each
+    batch one transaction). A record that does not fit the new schema stays on its
+    version, side by side, and is reported; running it again picks up where it was."""
+
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="migrations")
+    to_version = models.PositiveIntegerField()
+    actor = models.CharField(max_length=64)
+    migrated = models.PositiveBigIntegerField(default=0)
+    failed = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{record, path, message}], the first 1,000
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
 
 class Grant(models.Model):

@@ -5,7 +5,14 @@ from django.http import Http404
 
 from yagona.accounts.models import OfficialRole
 from yagona.core import audit
-from yagona.registries.models import Record, RecordKey, Registry, RegistryVersion, Revision
+from yagona.registries.models import (
+    Record,
+    RecordKey,
+    RecordTerm,
+    Registry,
+    RegistryVersion,
+    Revision,
+)
 
 
 def registry(code: str) -> Registry:
@@ -136,6 +143,19 @@ def matching(registry: Registry, schema: RegistryVersion, content: dict):
         if field not in schema.fields:
             raise ValidationError({field: f"Unknown field {field}"})
         rows = rows.filter(**{f"data__{field}": value})
+    return rows.order_by("pk")
+
+
+def search(registry: Registry, text: str, fields: list[str]):
+    """Live records where each word of ``text`` begins a term of one of ``fields`` (see
+    registries.terms): one range scan of the term index per word."""
+    from yagona.registries import terms
+
+    rows = Record.objects.filter(registry=registry, retired_at__isnull=True)
+    for word in terms.query_words(text):
+        rows = rows.filter(pk__in=RecordTerm.objects.filter(
+            registry=registry, field__in=fields, term__gte=word, term__lt=word + terms.TOP)
+            .values("record"))
     return rows.order_by("pk")
 
 
