@@ -293,12 +293,7 @@ def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
     actor = _actor(request, client)
     definition = payload.get("schema") if isinstance(payload.get("schema"), dict) else {}
     definition = {**definition, "code": payload.get("code") or definition.get("code")}
-    existing = Registry.objects.filter(code=definition.get("code")).first()
-    if existing is not None:
-        services.registry_for_keeper(actor, existing.code)
-    else:
-        services.may_define(actor, definition.get("agency"))
-    version = services.define(actor, definition)
+    version = services.publish(actor, definition)
     return _database(version.registry, version)
 
 

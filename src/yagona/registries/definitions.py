@@ -55,4 +55,23 @@ def problems(definition: dict, languages, agency_codes, where: str) -> list[str]
             continue
         for value, text in values.items():
             check_texts(text, languages, f"{where}: value_labels.{path}.{value}", found)
+    found.extend(_migration_problems(definition.get("migration"), properties, where))
+    return found
+
+
+def _migration_problems(spec, properties: dict, where: str) -> list[str]:
+    """``migration``: how records of earlier versions become records of this one."""
+    if spec is None:
+        return []
+    if not isinstance(spec, dict) or set(spec) - {"rename", "drop", "defaults"}:
+        return [f"{where}: migration: expected rename, drop and defaults"]
+    rename, drop, defaults = (spec.get("rename") or {}, spec.get("drop") or [],
+                              spec.get("defaults") or {})
+    if not isinstance(rename, dict) or not isinstance(drop, list) or \
+            not isinstance(defaults, dict):
+        return [f"{where}: migration: rename and defaults map fields, drop lists them"]
+    found = [f"{where}: migration.rename: {old} -> {new!r} is not a property"
+             for old, new in rename.items() if new not in properties]
+    found.extend(f"{where}: migration.defaults: {field!r} is not a property"
+                 for field in defaults if field not in properties)
     return found

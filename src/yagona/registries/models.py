@@ -180,6 +180,7 @@ class SchemaMigration(models.Model):
     actor = models.CharField(max_length=64)
     migrated = models.PositiveBigIntegerField(default=0)
     failed = models.PositiveBigIntegerField(default=0)
+    last_record = models.PositiveBigIntegerField(default=0)  # the batches' cursor (pk)
     errors = models.JSONField(default=list)  # [{record, path, message}], the first 1,000
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -83,7 +83,8 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
         latest = registry.versions.order_by("-version").first()
         texts = {"labels": definition.get("labels") or {},
                  "value_labels": definition.get("value_labels") or {},
-                 "field_order": field_paths(definition["schema"])}
+                 "field_order": field_paths(definition["schema"]),
+                 "migration": definition.get("migration") or {}}
         if latest and latest.schema == definition["schema"] and all(
                 getattr(latest, name) == value for name, value in fields.items()):
             if any(getattr(latest, name) != value for name, value in texts.items()):
@@ -120,6 +121,73 @@ def _set_grants(registry: Registry, grants: list[dict], agencies: dict) -> None:
     for code, grant in wanted.items():
         Grant.objects.update_or_create(registry=registry, agency=agencies[code], defaults={
             "fields": grant.get("fields") or [], "write": bool(grant.get("write"))})
+
+
+def publish(actor: audit.Actor, definition: dict, *, migrate: bool = False) -> RegistryVersion:
+    """``define`` for an official: a new registry by the owner agency's administrators
+    and registry keepers, a new version by those of the agency that owns it now. With
+    ``migrate`` the records of earlier versions are moved to the new one after commit,
+    in the background (registries.migration); without, they stay side by side."""
+    existing = Registry.objects.filter(code=definition.get("code")).first()
+    if existing is not None:
+        registry_for_definer(actor, existing.code)
+    may_define(actor, definition.get("agency"))
+    with transaction.atomic():
+        version = define(actor, definition)
+        if migrate and version.version > 1:
+            from yagona.registries.migration import migrate_in_background
+
+            code = version.registry.code
+            transaction.on_commit(lambda: migrate_in_background(code, actor.label))
+    return version
+
+
+def registry_for_definer(actor: audit.Actor, code: str) -> Registry:
+    """The registry, if the actor may publish its versions and manage its grants: the
+    system, platform administrators, the owner agency's administrators and registry
+    keepers. Who may only read it is refused; anyone else is told it does not exist."""
+    from yagona.registries.access import access_for
+
+    registry = Registry.objects.select_related("agency").filter(code=code).first()
+    if registry is None:
+        raise Http404
+    if actor.user is not None and not getattr(actor.user, "is_platform_admin", False):
+        access_for(actor, registry, current_version(registry).public_fields)  # else 404
+    may_define(actor, registry.agency.code)
+    return registry
+
+
+def give_grant(actor: audit.Actor, registry_code: str, agency_code: str, fields: list[str],
+               write: bool) -> None:
+    """Let another agency read some fields of a registry (none: all) and maybe write."""
+    from yagona.registries.models import Grant
+
+    registry = registry_for_definer(actor, registry_code)
+    agency = Agency.objects.filter(code=agency_code).first()
+    properties = current_version(registry).schema.get("properties") or {}
+    unknown = [f for f in fields if f not in properties]
+    if agency is None or agency.pk == registry.agency_id:
+        raise ValidationError({"agency": _("Choose another agency.")})
+    if unknown:
+        raise ValidationError({"fields": _("Unknown fields: %(f)s") % {"f": ", ".join(unknown)}})
+    with transaction.atomic():
+        Grant.objects.update_or_create(registry=registry, agency=agency,
+                                       defaults={"fields": fields, "write": write})
+        audit.record(actor, "registry.grant_given", "registry", registry.code,
+                     {"agency": agency.code, "fields": fields, "write": write},
+                     agency=registry.agency.code)
+
+
+def take_back_grant(actor: audit.Actor, registry_code: str, agency_code: str) -> None:
+    from yagona.registries.models import Grant
+
+    registry = registry_for_definer(actor, registry_code)
+    with transaction.atomic():
+        deleted, _rows = Grant.objects.filter(registry=registry,
+                                              agency__code=agency_code).delete()
+        if deleted:
+            audit.record(actor, "registry.grant_taken_back", "registry", registry.code,
+                         {"agency": agency_code}, agency=registry.agency.code)
 
 
 def may_define(actor: audit.Actor, agency_code: str | None) -> None:
