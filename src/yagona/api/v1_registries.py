@@ -35,7 +35,7 @@ class RecordOut(Schema):
 
 class RecordIn(Schema):
     data: dict
-    reason: str = ""
+    reason: str
     requested_by: str = ""
 
 

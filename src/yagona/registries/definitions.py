@@ -41,8 +41,12 @@ def problems(definition: dict, languages, agency_codes, where: str) -> list[str]
         if (properties.get(field) or {}).get("type") not in ("string", "integer"):
             found.append(f"{where}: key_fields: {field!r} must be a string or an integer")
     labels = definition.get("labels") or {}
-    for field in properties:
+    for field, inner in properties.items():
         check_texts(labels.get(field), languages, f"{where}: labels.{field}", found)
+        if isinstance(inner, dict) and inner.get("type") == "object":  # one input each
+            for sub in inner.get("properties") or {}:
+                check_texts(labels.get(f"{field}.{sub}"), languages,
+                            f"{where}: labels.{field}.{sub}", found)
     for index, grant in enumerate(definition.get("grants") or []):
         if grant.get("agency") not in agency_codes:
             found.append(f"{where}: grants[{index}]: unknown agency {grant.get('agency')!r}")

@@ -210,6 +210,10 @@ def current_version(registry: Registry) -> RegistryVersion:
 
 def create(actor: audit.Actor, registry_code: str, data: dict, *, reason: str = "",
            requested_by: str = "") -> Record:
+    """A new record. An official says why (the document it is based on, say); the
+    system's own loads need not."""
+    if actor.user is not None and not (reason or "").strip():
+        raise ReasonRequired(_("Give the reason for the new record."))
     registry = registry_for_keeper(actor, registry_code)
     version = current_version(registry)
     check(version, data)

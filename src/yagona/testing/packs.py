@@ -191,6 +191,9 @@ POPULATION = {
 }
 POPULATION["labels"] = {name: T(name.replace("_", " ").capitalize())
                         for name in POPULATION["schema"]["properties"]}
+POPULATION["labels"].update({f"{field}.{sub}": T(sub.capitalize()) for field in
+                             ("address", "identity_document") for sub in
+                             POPULATION["schema"]["properties"][field]["properties"]})
 
 
 # The name stock and places the synthetic data generator draws from (people.yaml).

@@ -17,15 +17,16 @@ def send(client, method, url, body):
 @pytest.mark.django_db
 def test_keepers_write_others_read_what_they_may(api):  # noqa: F811
     keeper = api["keeper"]
-    created = send(keeper, "post", f"{BASE}/population/records", {"data": person(1)})
+    created = send(keeper, "post", f"{BASE}/population/records", {"data": person(1),
+                                                               "reason": "Birth record 17"})
     assert created.status_code == 201, created.content
     uuid = created.json()["id"]
     invalid = send(keeper, "post", f"{BASE}/population/records",
-                   {"data": {**person(2), "birth_date": "2999-01-01"}})
+                   {"data": {**person(2), "birth_date": "2999-01-01"}, "reason": "r"})
     assert invalid.status_code == 422
     assert [e["path"] for e in invalid.json()["errors"]] == ["/birth_date"]
     assert send(keeper, "post", f"{BASE}/population/records",
-                {"data": person(1)}).status_code == 409
+                {"data": person(1), "reason": "Birth record 17"}).status_code == 409
     before = timezone.now().isoformat()
     assert send(keeper, "patch", f"{BASE}/population/records/{uuid}",
                 {"changes": {"surname": "Karimova"}, "reason": ""}).status_code == 422
