@@ -86,7 +86,9 @@ class RecordForm:
             return Input(name, label, "date", required, kind)
         if kind in ("integer", "number"):
             return Input(name, label, "number" if kind == "integer" else "text", required, kind)
-        long_text = schema.get("maxLength") is None or schema["maxLength"] > 300
+        free = not (schema.get("pattern") or schema.get("x-person-id")
+                    or schema.get("x-business-id"))
+        long_text = schema.get("maxLength", 10_000 if free else 0) > 300
         return Input(name, label, "textarea" if long_text else "text", required, kind)
 
     @property

@@ -159,6 +159,47 @@ def search(registry: Registry, text: str, fields: list[str]):
     return rows.order_by("pk")
 
 
+PAGE = 50
+
+
+def page(rows, cursor: str | None, size: int = PAGE):
+    """(up to ``size`` rows after ``cursor``, the cursor of the next page or None).
+    Keyset paging on the primary key: as fast on page 1,000 as on page 1; the cursor
+    is signed, so database ids never leave the server readable or forgeable."""
+    from contextlib import suppress
+
+    from django.core import signing
+
+    if cursor:
+        with suppress(signing.BadSignature):  # an edited link: the first page
+            rows = rows.filter(pk__gt=signing.loads(cursor, salt="registry-page"))
+    items = list(rows.order_by("pk")[:size + 1])
+    more = len(items) > size
+    items = items[:size]
+    return items, signing.dumps(items[-1].pk, salt="registry-page") if more else None
+
+
+def revisions(row: Record, access) -> list[dict]:
+    """A record's history as the reader may see it: changes of fields they may not
+    read are left out."""
+    return [{"revision": r, "changes": sorted((name, old, new) for name, (old, new)
+                                              in r.changes.items() if access.shows(name))}
+            for r in row.revisions.order_by("number")]
+
+
+def definer_agencies(user):
+    """The agencies for which ``user`` may define registries and manage grants."""
+    from yagona.accounts.models import Role
+    from yagona.agencies.models import Agency
+
+    if user.is_platform_admin:
+        return list(Agency.objects.filter(active=True).order_by("code"))
+    return list(Agency.objects.filter(
+        official_roles__user=user,
+        official_roles__role__in=[Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER]).distinct()
+        .order_by("code"))
+
+
 def reads_of(person_id: str, registry_code: str):
     """(the person's record, the audited staff reads of it, newest first), or 404."""
     from yagona.core.audit import AuditEntry
@@ -192,18 +233,32 @@ def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
 
 
 def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
-    """(label, text) for each field of a record, in the page's language; nested
-    objects on one line, coded values by their labels."""
+    """(label, text) for each field of a record, in the page's language."""
     from yagona.core.text import localized
 
-    def text(path: str, value) -> str:
-        if isinstance(value, dict):
-            order = schema.subfields(path) or sorted(value)
-            return ", ".join(text(f"{path}.{k}", value[k]) for k in order if k in value)
-        if isinstance(value, list):
-            return ", ".join(text(path, v) for v in value)
-        label = (schema.value_labels.get(path) or {}).get(str(value))
-        return localized(label) if label else str(value)
-
-    return [(localized(schema.labels.get(name)) or name, text(name, data[name]))
+    return [(localized(schema.labels.get(name)) or name, display_text(schema, name, data[name]))
             for name in schema.fields if name in data]
+
+
+def display_text(schema: RegistryVersion, path: str, value) -> str:
+    """A field's value as text: nested objects on one line, coded values by their
+    labels."""
+    from yagona.core.text import localized
+
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        order = schema.subfields(path) or sorted(value)
+        return ", ".join(display_text(schema, f"{path}.{k}", value[k])
+                         for k in order if k in value)
+    if isinstance(value, list):
+        return ", ".join(display_text(schema, path, v) for v in value)
+    label = (schema.value_labels.get(path) or {}).get(str(value))
+    return localized(label) if label else str(value)
+
+
+def grants(registry: Registry):
+    from yagona.registries.models import Grant
+
+    return list(Grant.objects.filter(registry=registry).select_related("agency")
+                .order_by("agency__code"))

@@ -243,8 +243,7 @@ def correct(actor: audit.Actor, registry_code: str, uuid, changes: dict, *, reas
     try:
         with transaction.atomic():
             record = _live_record(registry, uuid, lock=True)
-            data = {**record.data, **changes}
-            data = {name: value for name, value in data.items() if value is not None}
+            data = corrected(record.data, changes)
             check(version, data)
             diff = {name: [record.data.get(name), data.get(name)]
                     for name in set(record.data) | set(data)
@@ -262,6 +261,11 @@ def correct(actor: audit.Actor, registry_code: str, uuid, changes: dict, *, reas
         field, value = _taken_key(registry, version, changes) or ("key", "")
         raise DuplicateKey(field, value) from exc
     return record
+
+
+def corrected(data: dict, changes: dict) -> dict:
+    """A record's data with ``changes`` applied (a value of None removes the field)."""
+    return {name: value for name, value in {**data, **changes}.items() if value is not None}
 
 
 MAX_CORRECT_MANY = 1000
