@@ -8,7 +8,10 @@ from yagona.core.identifiers import luhn_check_digit
 def _fresh_caches():
     from django.core.cache import cache
 
+    from yagona.registries.queries import forget_personal_versions
+
     forget_active_pack()
+    forget_personal_versions()  # ids are reused once a test's transaction is rolled back
     cache.clear()
     yield
     forget_active_pack()

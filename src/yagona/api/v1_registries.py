@@ -79,10 +79,10 @@ def list_registries(request):
 def find_record(request, code: str, field: str, value: str):
     """The live record whose key ``field`` has ``value`` (one index lookup)."""
     actor = audit.Actor(user=request.user)
-    _registry, schema, access = queries.opened(actor, code)
+    registry, schema, access = queries.opened(actor, code)
     if field not in schema.key_fields:
         raise HttpError(422, f"{field} is not a key field of {code}")
-    return _record_out(queries.find(actor, code, field, value), access)
+    return _record_out(queries.find(actor, registry, field, value), access)
 
 
 @router.get("/{code}/records/{uuid}", response=RecordOut, **SIGNED_IN)

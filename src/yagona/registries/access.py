@@ -31,13 +31,14 @@ class Access:
 def access_for(actor: audit.Actor, registry: Registry, public_fields) -> Access:
     if actor.user is None:
         return Access(None, True)
-    roles = OfficialRole.objects.filter(user=actor.user)
-    if roles.filter(agency=registry.agency_id, role=Role.REGISTRY_KEEPER).exists():
+    roles = list(OfficialRole.objects.filter(user=actor.user).values_list("agency_id", "role"))
+    if (registry.agency_id, Role.REGISTRY_KEEPER) in roles:
         return Access(None, True)
-    if roles.filter(agency=registry.agency_id).exists():
+    if any(agency == registry.agency_id for agency, _role in roles):
         return Access(None, False)
     grants = list(Grant.objects.filter(registry=registry,
-                                       agency__in=roles.values("agency")))
+                                       agency__in={agency for agency, _role in roles})) \
+        if roles else []
     if grants:
         if any(not g.fields for g in grants):
             return Access(None, any(g.write for g in grants))

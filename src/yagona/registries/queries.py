@@ -15,7 +15,10 @@ from yagona.registries.models import (
 )
 
 
-def registry(code: str) -> Registry:
+def registry(code) -> Registry:
+    """The active registry named ``code`` (a Registry passes through), or 404."""
+    if isinstance(code, Registry):
+        return code
     found = Registry.objects.select_related("agency").filter(code=code, active=True).first()
     if found is None:
         raise Http404
@@ -23,12 +26,15 @@ def registry(code: str) -> Registry:
 
 
 def opened(actor: audit.Actor, code: str):
-    """(registry, its current version, the actor's access), or 404."""
+    """(registry, its current version, the actor's access), or 404; one query for the
+    registry and its version, one for the actor's roles."""
     from yagona.registries.access import access_for
 
-    found = registry(code)
-    current = version(found)
-    return found, current, access_for(actor, found, current.public_fields)
+    current = (RegistryVersion.objects.select_related("registry__agency")
+               .filter(registry__code=code, registry__active=True).order_by("-version").first())
+    if current is None:
+        raise Http404
+    return current.registry, current, access_for(actor, current.registry, current.public_fields)
 
 
 def version(registry: Registry, number: int | None = None) -> RegistryVersion:
@@ -104,17 +110,34 @@ def note_reads(actor: audit.Actor, rows: list[Record], client: str = "") -> None
     logged. ``client`` names the calling system (Information-Mediator-Client)."""
     if actor.user is None or not rows:
         return
-    personal = {(v.registry_id, v.version) for v in RegistryVersion.objects.filter(
-        registry__in={row.registry_id for row in rows}).exclude(personal_fields=[])}
-    logged = [row for row in rows if (row.registry_id, row.version) in personal]
+    logged = [row for row in rows if _personal(row.registry_id, row.version)]
     if not logged:
         return
-    reader = OfficialRole.objects.filter(user=actor.user).values_list(
+    reader = actor.agency or OfficialRole.objects.filter(user=actor.user).values_list(
         "agency__code", flat=True).first() or ""
+    codes = dict(Registry.objects.filter(pk__in={row.registry_id for row in logged})
+                 .values_list("pk", "code"))
     with transaction.atomic():
         for row in logged:
             audit.record(actor, "registry.record_read", "record", row.uuid,
-                         {"registry": row.registry.code, "client": client}, agency=reader)
+                         {"registry": codes[row.registry_id], "client": client}, agency=reader)
+
+
+_PERSONAL: dict[tuple[int, int], bool] = {}
+
+
+def _personal(registry_id: int, number: int) -> bool:
+    """Whether a schema version has personal fields. A version's field lists never change
+    once published (define() makes a new version for that), so the answer is kept."""
+    key = (registry_id, number)
+    if key not in _PERSONAL:
+        _PERSONAL[key] = RegistryVersion.objects.filter(
+            registry_id=registry_id, version=number).exclude(personal_fields=[]).exists()
+    return _PERSONAL[key]
+
+
+def forget_personal_versions() -> None:
+    _PERSONAL.clear()
 
 
 def readable(actor: audit.Actor) -> list[tuple[Registry, RegistryVersion, object]]:
