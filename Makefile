@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
+.PHONY: bench bench-registries demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ serve: $(STAMP) messages
 # written to bench/RESULTS.md. Installs wrk and nginx from Debian if missing.
 bench: $(STAMP) messages
 	$(BIN)/python bench/run.py
+
+# The registries benchmark: generate and import BENCH_PERSONS (1,000,000) people, look them
+# up through the API at 16 connections; beside COPY and a psycopg SELECT loop.
+bench-registries: $(STAMP) messages
+	$(BIN)/python bench/registries.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

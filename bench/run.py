@@ -293,13 +293,20 @@ def write_results(results, submitted, audit_line, backlog):
     lines += ["", f"Applications submitted in the database afterwards: {submitted}. "
               f"Notification jobs still queued when the load stopped: {backlog} (one huey "
               f"worker ran beside the server). Audit log after the run: {audit_line}.", ""]
-    text = "\n".join(lines)
+    prepend_results("\n".join(lines))
+
+
+HEAD = ("# Benchmark results\n\nWritten by `make bench` (bench/run.py) and "
+        "`make bench-registries` (bench/registries.py); newest first.\n\n")
+
+
+def prepend_results(text: str) -> None:
+    """Print a run's section and put it first in bench/RESULTS.md."""
     print(text)
     path = ROOT / "bench" / "RESULTS.md"
-    head = "# Benchmark results\n\nWritten by `make bench` (bench/run.py); newest first.\n\n"
-    old = path.read_text() if path.exists() else head
-    body = old[len(head):] if old.startswith(head) else old
-    path.write_text(head + text + "\n" + body)
+    old = path.read_text() if path.exists() else HEAD
+    body = old.split("\n\n", 2)[2] if old.startswith("# Benchmark results") else old
+    path.write_text(HEAD + text + "\n" + body)
 
 
 if __name__ == "__main__":
