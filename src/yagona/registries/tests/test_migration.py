@@ -97,3 +97,16 @@ def test_publishing_with_migrate_moves_the_records_after_commit(country, people)
         services.publish(audit.Actor(user=keeper), version_two(), migrate=True)
     assert Record.objects.get().version == 2
     assert SchemaMigration.objects.get().actor == keeper.username
+
+
+@pytest.mark.django_db
+def test_the_command_migrates_and_reports_the_misfits(country, capsys):
+    from django.core.management import call_command
+
+    services.create(SYSTEM, "population", person(1, birth_place="Kulob"))
+    services.create(SYSTEM, "population", person(2))
+    services.define(SYSTEM, version_two())
+    call_command("registries", "migrate", "population")
+    out = capsys.readouterr().out
+    assert "1 record(s) moved to version 2, 1 left on their version" in out
+    assert "/place_of_birth" in out

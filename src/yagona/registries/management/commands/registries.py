@@ -1,4 +1,4 @@
-"""yagona registries generate | import | export."""
+"""yagona registries generate | import | export | migrate."""
 
 import json
 import sys
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
-from yagona.registries import bulk
+from yagona.registries import bulk, migration
 from yagona.registries.generate import Generator, public
 
 
@@ -32,6 +32,10 @@ class Command(BaseCommand):
         dump.add_argument("registry")
         dump.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
         dump.add_argument("--public", action="store_true", help="only the public fields")
+        move = sub.add_parser("migrate", help="move records to the newest schema version "
+                                              "(or resume moving them)")
+        move.add_argument("registry")
+        move.add_argument("--batch", type=int, default=migration.BATCH)
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -76,6 +80,18 @@ class Command(BaseCommand):
         if job.batches_refused:
             raise CommandError("some batches were refused; fix the rows above and import the "
                                "file again (rows already imported are skipped)")
+
+    def _migrate(self, registry, batch, **_):
+        def progress(job):
+            sys.stderr.write(f"\r{job.migrated:,} moved, {job.failed:,} left on their version")
+            sys.stderr.flush()
+
+        job = migration.migrate(SYSTEM, registry, batch_size=batch, progress=progress)
+        sys.stderr.write("\n")
+        self.stdout.write(f"{registry}: {job.migrated} record(s) moved to version "
+                          f"{job.to_version}, {job.failed} left on their version")
+        for error in job.errors[:50]:
+            self.stdout.write(f"  {error['record']} {error['path'] or '-'}: {error['message']}")
 
     def _export(self, registry, format, public, **_):  # noqa: A002 - the option's name
         bulk.export(SYSTEM, registry, self.stdout, fmt=format, public_only=public)
