@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from yagona.agencies import queries as agencies
 from yagona.core import audit
 from yagona.core.permissions import OFFICIAL, permission
-from yagona.registries import queries, services
+from yagona.registries import queries, services, terms
 from yagona.registries.forms import RecordForm
 
-MAX_DEFINITION = 200_000  # characters of a definition file
+MAX_DEFINITION = 200_000  # bytes of a definition file, characters of a pasted one
 
 
 def _actor(request) -> audit.Actor:
@@ -29,10 +29,9 @@ def _actor(request) -> audit.Actor:
 
 @permission(OFFICIAL)
 def registry_list(request):
-    rows = [(registry, version, access) for registry, version, access
-            in queries.readable(_actor(request))]
     return render(request, "backoffice/registries/list.html", {
-        "rows": rows, "may_define": bool(queries.definer_agencies(request.user))})
+        "rows": queries.readable(_actor(request)),
+        "may_define": bool(queries.definer_agencies(request.user))})
 
 
 @permission(OFFICIAL)
@@ -44,7 +43,7 @@ def registry_page(request, code):
     key_fields = [f for f in version.key_fields if access.shows(f)]
     search_fields = [f for f in version.search_fields if access.shows(f)]
     key, words = request.GET.get("key", "").strip(), request.GET.get("q", "").strip()
-    searched = bool(key or words)
+    searched = bool(key or terms.query_words(words))  # "-" alone lists nobody either
     items, cursor = [], None
     if searched or not version.personal_fields:
         if key and key_fields:
@@ -168,8 +167,7 @@ def record_correct(request, code, uuid):
     if not access.write:
         raise Http404
     row = queries.record(actor, code, uuid)
-    shown = None if access.fields is None else access.fields
-    form = RecordForm(version, shown).fill(row.data)
+    form = RecordForm(version, access.fields).fill(row.data)
     values = {"reason": "", "requested_by": ""}
     if request.method == "POST":
         values = _reason_fields(request)
@@ -225,10 +223,11 @@ def registry_define(request):
     text, problems, migrate = "", [], request.POST.get("migrate") == "yes"
     if request.method == "POST":
         upload = request.FILES.get("file")
-        text = (upload.read(MAX_DEFINITION + 1).decode("utf-8", "replace") if upload
-                else request.POST.get("definition", ""))
+        too_long = upload.size > MAX_DEFINITION if upload else False
+        text = "" if too_long else (upload.read().decode("utf-8", "replace") if upload
+                                    else request.POST.get("definition", ""))
         definition = None
-        if len(text) > MAX_DEFINITION:
+        if too_long or len(text) > MAX_DEFINITION:
             problems = [_("The definition is too long.")]
         else:
             try:

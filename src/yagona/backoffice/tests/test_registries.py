@@ -42,6 +42,7 @@ def test_a_keeper_finds_people_by_identifier_or_name_and_each_open_is_audited(ke
     assert "Population register" in listing
     page = keeper.get(f"{BASE}/population/").content.decode()
     assert "Каримова" not in page  # no browsing of people: search first
+    assert "Каримова" not in keeper.get(f"{BASE}/population/", {"q": " - "}).content.decode()
     assert AuditEntry.objects.filter(action="registry.record_read").count() == 0
     found = keeper.get(f"{BASE}/population/", {"q": "рахим"}).content.decode()
     assert "Раҳимова" in found and "Каримова" not in found
@@ -169,6 +170,10 @@ def test_an_agency_administrator_defines_a_registry(people):
     invalid = client.post(f"{BASE}/define/", {"definition": DEFINITION.replace(
         "key_fields: [plate]", "key_fields: [owner_id]")})
     assert invalid.status_code == 400 and "must be required" in invalid.content.decode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    huge = SimpleUploadedFile("huge.yaml", DEFINITION.encode() + b"#" * 200_000)
+    assert client.post(f"{BASE}/define/", {"file": huge}).status_code == 400
     done = client.post(f"{BASE}/define/", {"definition": DEFINITION})
     assert done.status_code == 302 and done["Location"] == f"{BASE}/vehicles/"
     assert Registry.objects.get(code="vehicles").agency.code == "REG"
