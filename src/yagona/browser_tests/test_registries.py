@@ -1,0 +1,66 @@
+"""The state registers in a real browser, with axe-core on every page: a registry
+keeper signs in with the second factor, finds a demo citizen by a name typed in
+plain letters, corrects the record (a missing reason is refused, the typed values
+kept) and sees the change in its history; the citizen sees the corrected record in
+the portal."""
+
+from pathlib import Path
+
+import pytest
+
+from yagona.browser_tests.test_citizen_journey import accessible, sign_in
+from yagona.catalogue.packs import load_pack
+from yagona.core import demo
+from yagona.core.audit import SYSTEM
+from yagona.core.countries import read_yaml
+from yagona.core.normalize import fold
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("pack_code,language", [("tj", "tg"), ("az", "az")])
+def test_a_keeper_corrects_a_record_the_citizen_then_sees(pack_code, language, live_server,
+                                                          pages, settings):
+    folder = Path(settings.COUNTRIES_DIR) / pack_code
+    load_pack(SYSTEM, folder)
+    settings.COUNTRY = pack_code
+    demo.load_demo()
+    people = read_yaml(folder / "demo.yaml")
+    keeper = next(o for o in people["officials"] if o["role"] == "registry_keeper")
+    citizen = people["citizens"][0]
+    base = live_server.url
+
+    office = pages(language)
+    office.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
+                                 "url": base}])
+    sign_in(office, base, keeper["person_id"], code=demo.current_code)
+    office.goto(f"{base}/office/registries/")
+    accessible(office, "registers")
+    office.click("a[href='/office/registries/population/']")
+    accessible(office, "population register")
+    office.fill("#q", fold(citizen["last_name"]) + " " + fold(citizen["first_name"])[:3])
+    office.click("form[role=search] button")
+    accessible(office, "search results")
+    office.click(f"tr:has-text('{citizen['person_id']}') a")
+    accessible(office, "record")
+
+    office.click("a[href$='/correct/']")
+    accessible(office, "correction form")
+    office.fill("#f-birth_place", "Ишкошим")
+    office.click("main form button[type=submit]")
+    assert office.locator(".error-summary a[href='#f-reason']").count() == 1
+    assert office.input_value("#f-birth_place") == "Ишкошим"  # kept as typed
+    accessible(office, "correction refused")
+    office.fill("#f-reason", "Court decision 12/2026")
+    office.click("main form button[type=submit]")
+    assert office.locator(".error-summary").count() == 0
+    assert "Court decision 12/2026" in office.content() and "Ишкошим" in office.content()
+    accessible(office, "corrected record")
+
+    portal = pages(language)
+    portal.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
+                                 "url": base}])
+    sign_in(portal, base, citizen["person_id"])
+    portal.goto(f"{base}/account/registers/")
+    assert "Ишкошим" in portal.content()
+    accessible(portal, "your data in the state registers")
