@@ -94,12 +94,6 @@ def record_page(request, code, uuid):
     })
 
 
-def _form_page(request, registry, version, access, form, template, extra, status=200):
-    return render(request, f"backoffice/registries/{template}.html", {
-        "registry": registry, "version": version, "form": form,
-        "errors": form.errors, **extra}, status=status)
-
-
 def _reason_fields(request) -> dict:
     return {"reason": request.POST.get("reason", "").strip(),
             "requested_by": request.POST.get("requested_by", "").strip()[:64]}
@@ -138,54 +132,49 @@ def _refused(form, exc) -> None:
 
 @permission(OFFICIAL)
 def record_new(request, code):
-    actor = _actor(request)
-    registry, version, access = queries.opened(actor, code)
-    if not access.write:
-        raise Http404
-    form = RecordForm(version)
-    values = {"reason": "", "requested_by": ""}
-    if request.method == "POST":
-        values = _reason_fields(request)
-        try:
-            data = form.parse(request.POST)
-            _check_all(version, data, values["reason"])
-            row = services.create(actor, code, data, **values)
-        except (_Refusal, services.RecordInvalid, services.DuplicateKey,
-                services.ReasonRequired) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("The record was added."))
-            return redirect("backoffice:registry-record", code, row.uuid)
-    return _form_page(request, registry, version, access, form, "edit",
-                      {"values": values, "record": None}, 400 if form.errors else 200)
+    return _edit(request, code, None)
 
 
 @permission(OFFICIAL)
 def record_correct(request, code, uuid):
+    return _edit(request, code, uuid)
+
+
+def _edit(request, code, uuid):
+    """The form of a new record (``uuid`` None) or of a correction: every field on the
+    form is set as typed, and one emptied is removed."""
     actor = _actor(request)
     registry, version, access = queries.opened(actor, code)
     if not access.write:
         raise Http404
-    row = queries.record(actor, code, uuid)
-    form = RecordForm(version, access.fields).fill(row.data)
+    row = queries.record(actor, code, uuid) if uuid else None
+    form = RecordForm(version, access.fields)
+    if row is not None:
+        form.fill(row.data)
     values = {"reason": "", "requested_by": ""}
     if request.method == "POST":
         values = _reason_fields(request)
         try:
             data = form.parse(request.POST)
-            # Every field on the form is set as typed; an emptied one is removed.
-            changes = {b.field.name.split(".")[0]: None for b in form.bound}
-            changes.update(data)
-            _check_all(version, services.corrected(row.data, changes), values["reason"])
-            services.correct(actor, code, row.uuid, changes, **values)
+            if row is None:
+                _check_all(version, data, values["reason"])
+                row = services.create(actor, code, data, **values)
+                messages.success(request, _("The record was added."))
+            else:
+                changes = {b.field.name.split(".")[0]: None for b in form.bound}
+                changes.update(data)
+                _check_all(version, services.corrected(row.data, changes), values["reason"])
+                services.correct(actor, code, row.uuid, changes, **values)
+                messages.success(request, _("The correction is saved."))
         except (_Refusal, services.RecordInvalid, services.DuplicateKey,
                 services.ReasonRequired) as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("The correction is saved."))
             return redirect("backoffice:registry-record", code, row.uuid)
-    return _form_page(request, registry, version, access, form, "edit",
-                      {"values": values, "record": row}, 400 if form.errors else 200)
+    return render(request, "backoffice/registries/edit.html", {
+        "registry": registry, "version": version, "form": form, "errors": form.errors,
+        "values": values, "record": row if uuid else None,
+    }, status=400 if form.errors else 200)
 
 
 @permission(OFFICIAL)
