@@ -59,6 +59,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNTRY = os.environ.get("YAGONA_COUNTRY", "tj")
+
+# The data exchange's central authority: its certificate authority, configuration
+# signing and timestamping keys live in this folder (private keys 0600), never in the
+# database. Embedded mode makes them on first use; production only by
+# `yagona exchange init-authority`. The instance is the first part of every member's
+# identifier; the configuration nodes download is valid this many seconds.
+EXCHANGE_DIR = Path(os.environ.get("EXCHANGE_DIR", VAR_DIR / "exchange"))
+EXCHANGE_INSTANCE = os.environ.get("EXCHANGE_INSTANCE", "")  # else the pack's code, TJ
+EXCHANGE_CONF_VALIDITY = int(os.environ.get("EXCHANGE_CONF_VALIDITY", "600"))
 COUNTRIES_DIR = Path(os.environ.get("YAGONA_COUNTRIES_DIR", PROJECT_DIR / "countries"))
 
 INSTALLED_APPS = [
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
     "yagona.catalogue",
     "yagona.applications",
     "yagona.registries",
+    "yagona.exchange",
     "yagona.notifications",
     "yagona.portal",
     "yagona.backoffice",

@@ -1,0 +1,140 @@
+"""The central authority: identifiers, onboarding (a node's request, the authority's
+certificate), and the signed global configuration as nodes check it."""
+
+import base64
+import datetime as dt
+import json
+
+import pytest
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yagona.core import audit
+from yagona.core.audit import SYSTEM, AuditEntry
+from yagona.exchange import ca, globalconf, services
+from yagona.exchange.ids import PART, BadIdentifier, MemberId, ServiceId, SubsystemId
+from yagona.exchange.node.conf import ConfError, Configuration, verify
+
+part = st.from_regex(PART, fullmatch=True)
+
+
+@given(part, st.sampled_from(["GOV", "COM", "NGO"]), part, part, part)
+def test_identifiers_read_back_what_they_write(instance, kind, member, subsystem, service):
+    text = f"{instance}/{kind}/{member}/{subsystem}/{service}"
+    parsed = ServiceId.parse(text)
+    assert str(parsed) == text and str(parsed.provider) == text.rsplit("/", 1)[0]
+    assert parsed.provider.member == MemberId(instance, kind, member)
+
+
+@pytest.mark.parametrize("text", ["", "TJ/GOV/VKD", "TJ/XXX/VKD/pop", "TJ/GOV/VKD/pop/x",
+                                  "TJ/GOV/../pop", "TJ/GOV/VKD/p%20p", "TJ//VKD/pop"])
+def test_malformed_subsystem_identifiers_are_refused(text):
+    with pytest.raises(BadIdentifier):
+        SubsystemId.parse(text)
+
+
+def onboard(code="VKD", address="https://127.0.0.1:5501"):
+    member = services.register_member(SYSTEM, "GOV", code, f"Agency {code}")
+    node = services.add_node(SYSTEM, member, "node1", address)
+    keys = {kind: ca.new_key() for kind in ("tls", "sign")}
+    requests = {kind: services.submit_request(node, kind, ca.make_request(key, "asked for"))
+                for kind, key in keys.items()}
+    certificates = {kind: services.approve(SYSTEM, r.pk) for kind, r in requests.items()}
+    return member, node, keys, certificates
+
+
+@pytest.mark.django_db
+def test_a_node_asks_and_the_authority_issues_what_it_decides(country):
+    member, _node, keys, issued = onboard()
+    tls = x509.load_pem_x509_certificate(issued["tls"].pem.encode())
+    sign = x509.load_pem_x509_certificate(issued["sign"].pem.encode())
+    root = ca.Authority().root.certificate
+    tls.verify_directly_issued_by(root)
+    sign.verify_directly_issued_by(root)
+    assert tls.public_key() == keys["tls"].public_key()
+    # The subject is the authority's word, not the request's.
+    assert tls.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        f"{member.identifier}/node1"
+    names = tls.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
+    usages = tls.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert set(usages) == {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH}
+    assert sign.extensions.get_extension_for_class(x509.KeyUsage).value.content_commitment
+    assert AuditEntry.objects.filter(action="exchange.certificate_issued").count() == 2
+
+
+@pytest.mark.django_db
+def test_bad_requests_and_strangers_are_refused(country, people):
+    member = services.register_member(SYSTEM, "GOV", "TAX", "Tax")
+    node = services.add_node(SYSTEM, member, "node1", "https://127.0.0.1:5502")
+    with pytest.raises(ValidationError):
+        services.add_node(SYSTEM, member, "node2", "http://127.0.0.1:5502")  # no TLS
+    request = services.submit_request(node, "tls", "not a request")
+    with pytest.raises(ValidationError):
+        services.approve(SYSTEM, request.pk)
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    weak = services.submit_request(node, "sign", ca.make_request(rsa_key, "x"))
+    with pytest.raises(ValidationError):
+        services.approve(SYSTEM, weak.pk)
+    good = services.submit_request(node, "sign", ca.make_request(ca.new_key(), "x"))
+    with pytest.raises(PermissionDenied):  # an ordinary official is not the authority
+        services.approve(audit.Actor(user=people["operator"]), good.pk)
+    with pytest.raises(ValidationError):
+        services.reject(SYSTEM, good.pk, " ")
+    services.reject(SYSTEM, good.pk, "Unknown key holder")
+    assert not member.certificates.exists()
+
+
+def _configured():
+    vkd, _node, _keys, _certs = onboard("VKD", "https://127.0.0.1:5501")
+    tax, _node, _keys, _certs = onboard("TAX", "https://127.0.0.1:5502")
+    population = services.add_subsystem(SYSTEM, vkd, "population")
+    tax_system = services.add_subsystem(SYSTEM, tax, "taxes")
+    service = services.offer_service(SYSTEM, population, "persons", "Persons", {
+        "openapi": "3.0.0", "paths": {"/persons/{id}": {"get": {}}, "/persons": {"post": {}}}})
+    services.allow(SYSTEM, service, tax_system, "GET", "/persons/*")
+    return service, tax_system
+
+
+@pytest.mark.django_db
+def test_the_configuration_is_signed_served_again_and_checked_by_nodes(country):
+    service, tax_system = _configured()
+    document = globalconf.current()
+    assert globalconf.current() == document  # unchanged content: the same document
+    anchor = ca.Authority().root.certificate
+    conf = Configuration(verify(document, anchor))
+    assert {m["id"] for m in conf.content["members"]} == {"XX/GOV/VKD", "XX/GOV/TAX"}
+    assert conf.services[str(service.identifier)]["methods"] == [
+        {"method": "POST", "path": "/persons"}, {"method": "GET", "path": "/persons/{id}"}]
+    assert len(conf.signing["XX/GOV/TAX"]) == 1 and len(conf.tls) == 2
+    assert conf.allowed(tax_system.identifier, service.identifier, "GET", "/persons/41")
+    assert not conf.allowed(tax_system.identifier, service.identifier, "POST", "/persons")
+    assert not conf.allowed(service.subsystem.identifier, service.identifier, "GET",
+                            "/persons/41")
+    services.offer_service(SYSTEM, service.subsystem, "companies", "Companies", {})
+    assert globalconf.current() != document  # changed content: a new version
+
+
+@pytest.mark.django_db
+def test_nodes_refuse_a_forged_altered_or_expired_configuration(country):
+    _configured()
+    document = globalconf.current()
+    anchor = ca.Authority().root.certificate
+    head, body, signature = document.split(".")
+    content = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    content["access"].append({"service": "XX/GOV/VKD/population/persons",
+                              "client": "XX/COM/BANK/app", "method": "", "path": ""})
+    altered = base64.urlsafe_b64encode(json.dumps(content).encode()).rstrip(b"=").decode()
+    with pytest.raises(ConfError, match="signature"):
+        verify(f"{head}.{altered}.{signature}", anchor)
+    with pytest.raises(ConfError, match="anchor"):  # another authority's root
+        verify(document, ca._root(ca.new_key()))
+    with pytest.raises(ConfError, match="expired"):
+        verify(document, anchor, now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    with pytest.raises(ConfError, match="not a signed"):
+        verify("garbage", anchor)
