@@ -1,6 +1,7 @@
 """The ``yagona`` command: Django's management commands with the settings set.
 
 ``yagona load-country tj``, ``yagona audit verify``, ``yagona runserver`` ...
+``yagona exchange-node --config node.yaml`` runs an exchange node (no Django).
 """
 
 import os
@@ -8,6 +9,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["exchange-node"]:  # a node is its own process, without Django
+        from yagona.exchange.node.server import main as node
+
+        node(sys.argv[2:])
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yagona.settings")
     from django.core.management import execute_from_command_line
 

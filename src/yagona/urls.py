@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("yagona.accounts.urls")),
     path("office/", include("yagona.backoffice.urls")),
+    path("exchange/", include("yagona.exchange.urls")),
     path("", include("yagona.api.urls")),
     path("", include("yagona.portal.urls")),
 ]

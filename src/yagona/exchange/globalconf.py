@@ -44,7 +44,8 @@ def content() -> dict:
         "subsystems": [{"id": str(s.identifier), "name": s.name} for s in
                        Subsystem.objects.select_related("member").order_by("member__code",
                                                                            "code")],
-        "services": [{"id": str(s.identifier), "title": s.title, "methods": methods(s.openapi)}
+        "services": [{"id": str(s.identifier), "title": s.title, "methods": methods(s.openapi),
+                      "openapi": s.openapi}
                      for s in ExchangeService.objects.select_related("subsystem__member")
                      .order_by("subsystem__member__code", "subsystem__code", "code")],
         "access": [{"service": str(r.service.identifier), "client": str(r.client.identifier),

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from yagona.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("globalconf", views.configuration, name="globalconf"),
+]
