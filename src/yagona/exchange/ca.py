@@ -5,7 +5,7 @@ One self-signed root issues three kinds of certificate: the authority's own
 configuration-signing and timestamping certificates, nodes' TLS certificates (server
 and client authentication, for mutual TLS between nodes) and members' signing
 certificates (the key that signs every message). Keys are ECDSA P-256: TLS and JWS
-(ES256) both take them. The authority's private keys are files in
+(ES256) both take them; the timestamping key is RSA. The authority's private keys are files in
 ``settings.EXCHANGE_DIR`` readable by the owner only.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -109,39 +109,47 @@ def _issue(root: KeyPair, subject: x509.Name, public_key, days: int, usages, *,
     return builder.sign(root.key, hashes.SHA256())
 
 
+FILES = ("root", "conf", "tsa")
+
+
+def exists(folder: Path) -> bool:
+    return all((Path(folder) / f"{name}.key").exists() for name in FILES)
+
+
+def create(folder: Path) -> None:
+    """Make the root and the configuration-signing and timestamping key pairs."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    root_key = new_key()
+    root = KeyPair(root_key, _root(root_key))
+    pairs = {"root": root}
+    for name, label, usage in (
+            ("conf", "configuration", ExtendedKeyUsageOID.CODE_SIGNING),
+            ("tsa", "timestamping", ExtendedKeyUsageOID.TIME_STAMPING)):
+        # RSA for timestamps: what RFC 3161 tools expect first (pyhanko's TSA needs it).
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072) \
+            if name == "tsa" else new_key()
+        pairs[name] = KeyPair(key, _issue(root, _name(f"Yagona exchange {label}", "Yagona"),
+                                          key.public_key(), 365 * AUTHORITY_YEARS, [usage]))
+    for name, pair in pairs.items():
+        key_file = folder / f"{name}.key"
+        key_file.touch(mode=0o600)
+        key_file.write_bytes(key_pem(pair.key))
+        (folder / f"{name}.pem").write_text(pair.certificate_pem)
+
+
 class Authority:
     """The authority's three key pairs, read from (or, where allowed, made in) a folder."""
 
-    FILES = ("root", "conf", "tsa")
-
     def __init__(self, folder: Path | None = None):
         self.folder = Path(folder or settings.EXCHANGE_DIR)
-        if not all((self.folder / f"{n}.key").exists() for n in self.FILES):
+        if not exists(self.folder):
             if settings.PRODUCTION:
                 raise ImproperlyConfigured(
                     f"No exchange authority in {self.folder}: run "
                     "'yagona exchange init-authority' once, and keep its keys safe.")
-            self.create()
-        self.root, self.conf, self.tsa = (self._load(n) for n in self.FILES)
-
-    def create(self) -> None:
-        """Make the root and the configuration-signing and timestamping key pairs."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        root_key = new_key()
-        root = KeyPair(root_key, _root(root_key))
-        pairs = {"root": root}
-        for name, label, usage in (
-                ("conf", "configuration", ExtendedKeyUsageOID.CODE_SIGNING),
-                ("tsa", "timestamping", ExtendedKeyUsageOID.TIME_STAMPING)):
-            key = new_key()
-            pairs[name] = KeyPair(key, _issue(
-                root, _name(f"Yagona exchange {label}", "Yagona"),
-                key.public_key(), 365 * AUTHORITY_YEARS, [usage]))
-        for name, pair in pairs.items():
-            key_file = self.folder / f"{name}.key"
-            key_file.touch(mode=0o600)
-            key_file.write_bytes(key_pem(pair.key))
-            (self.folder / f"{name}.pem").write_text(pair.certificate_pem)
+            create(self.folder)
+        self.root, self.conf, self.tsa = (self._load(n) for n in FILES)
 
     def _load(self, name: str) -> KeyPair:
         key = serialization.load_pem_private_key((self.folder / f"{name}.key").read_bytes(),

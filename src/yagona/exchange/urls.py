@@ -5,4 +5,5 @@ from yagona.exchange import views
 app_name = "exchange"
 urlpatterns = [
     path("globalconf", views.configuration, name="globalconf"),
+    path("tsa", views.timestamp, name="tsa"),
 ]

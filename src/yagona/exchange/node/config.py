@@ -15,7 +15,8 @@ log: var/node1.sqlite3             # the message log
 services:                          # services of this member's subsystems -> their systems
   population/persons: http://127.0.0.1:8000/exchange/provider/population
 limits: {body_bytes: 10485760, timeout_seconds: 10, clock_skew_seconds: 300,
-         conf_refresh_seconds: 60}
+         conf_refresh_seconds: 60, timestamp_interval_seconds: 5,
+         timestamp_failure_seconds: 600}
 ```
 
 Relative paths are relative to the file.
@@ -28,8 +29,11 @@ import yaml
 
 from yagona.exchange.ids import MemberId
 
+# Timestamps: the log's head is stamped every interval; when stamping has failed for
+# longer than timestamp_failure_seconds the node stops exchanging (as X-Road does).
 DEFAULT_LIMITS = {"body_bytes": 10 * 2**20, "timeout_seconds": 10, "clock_skew_seconds": 300,
-                  "conf_refresh_seconds": 60}
+                  "conf_refresh_seconds": 60, "timestamp_interval_seconds": 5,
+                  "timestamp_failure_seconds": 600}
 
 
 @dataclass

@@ -32,6 +32,14 @@ CREATE INDEX IF NOT EXISTS entry_xroad_id ON entry (xroad_id);
 -- A request received twice with one X-Road-Id from one client is a replay.
 CREATE UNIQUE INDEX IF NOT EXISTS one_request_in
     ON entry (client, xroad_id) WHERE kind = 'request' AND direction = 'in';
+-- RFC 3161 timestamps of the chain's head: each proves every entry up to its position
+-- existed, unchanged, at the authority's time (entries are stamped in batches).
+CREATE TABLE IF NOT EXISTS stamp (
+    position INTEGER PRIMARY KEY,  -- the last entry it covers
+    hash TEXT NOT NULL,            -- that entry's hash: the head of the chain then
+    token BLOB NOT NULL,           -- the TimeStampResp, DER
+    at TEXT NOT NULL               -- the authority's time
+);
 """
 GENESIS = "0" * 64
 FIELDS = ("xroad_id", "kind", "direction", "client", "service", "at", "message",
@@ -75,6 +83,44 @@ class MessageLog:
                 raise Replayed(fields["xroad_id"]) from exc
             self.head = digest
             return cursor.lastrowid
+
+    def head_position(self) -> tuple[int, str]:
+        row = self.db.execute("SELECT position, hash FROM entry ORDER BY position DESC "
+                              "LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def last_stamped(self) -> int:
+        row = self.db.execute("SELECT max(position) FROM stamp").fetchone()
+        return row[0] or 0
+
+    def add_stamp(self, position: int, head: str, token: bytes, at: str) -> None:
+        self.db.execute("INSERT INTO stamp (position, hash, token, at) VALUES (?, ?, ?, ?)",
+                        [position, head, token, at])
+
+    def stamp_for(self, position: int) -> dict | None:
+        """The first timestamp that covers entry ``position``."""
+        row = self.db.execute("SELECT position, hash, token, at FROM stamp WHERE position >= ? "
+                              "ORDER BY position LIMIT 1", [position]).fetchone()
+        return dict(zip(("position", "hash", "token", "at"), row, strict=True)) if row else None
+
+    def verify_stamps(self, anchor) -> list[str]:
+        """Every timestamp must name the hash its entry has and be the authority's."""
+        from yagona.exchange.node import stamps
+
+        problems = []
+        for position, head, token in self.db.execute(
+                "SELECT s.position, s.hash, s.token FROM stamp s ORDER BY s.position"):
+            row = self.db.execute("SELECT hash FROM entry WHERE position = ?",
+                                  [position]).fetchone()
+            if row is None or row[0] != head:
+                problems.append(f"timestamp of entry {position}: the log no longer holds "
+                                "what was stamped")
+                continue
+            try:
+                stamps.check(token, head, anchor)
+            except stamps.BadStamp as exc:
+                problems.append(f"timestamp of entry {position}: {exc}")
+        return problems
 
     def seen(self, client: str, xroad_id: str) -> bool:
         return self.db.execute(

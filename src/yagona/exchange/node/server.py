@@ -37,7 +37,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from yagona.exchange.ids import BadIdentifier, ServiceId, SubsystemId
 from yagona.exchange.node import conf as globalconf
-from yagona.exchange.node import signing
+from yagona.exchange.node import signing, stamps
 from yagona.exchange.node.config import NodeConfig
 from yagona.exchange.node.messagelog import MessageLog, Replayed
 
@@ -167,6 +167,8 @@ class Node:
         self.messages = MessageLog(config.log)
         self.conf: globalconf.Configuration | None = None
         self.conf_problem = "the global configuration has not been downloaded yet"
+        self.stamping_failed_since: dt.datetime | None = None
+        self.stamping_problem = ""
         limits = config.limits
         timeout = httpx.Timeout(limits["timeout_seconds"], connect=min(
             5, limits["timeout_seconds"]))
@@ -202,7 +204,42 @@ class Node:
             await asyncio.sleep(self.config.limits["conf_refresh_seconds"])
             await self.refresh()
 
+    # --- timestamps ---------------------------------------------------------------------
+
+    async def stamp(self) -> None:
+        """Timestamp the head of the message log, if anything was logged since the last
+        timestamp (a batch: one token covers every entry before it)."""
+        position, head = self.messages.head_position()
+        if position == self.messages.last_stamped():
+            return
+        wanted = stamps.request(head)
+        try:
+            answer = await self.central.post(
+                f"{self.config.central}/exchange/tsa", content=wanted.as_bytes(),
+                headers={"content-type": "application/timestamp-query"})
+            answer.raise_for_status()
+            at = stamps.check(answer.content, head, self.anchor, wanted.nonce)
+        except (httpx.HTTPError, stamps.BadStamp) as exc:
+            self.stamping_failed_since = self.stamping_failed_since or dt.datetime.now(dt.UTC)
+            self.stamping_problem = str(exc) or type(exc).__name__
+            log.warning("timestamping: %s", self.stamping_problem)
+            return
+        self.messages.add_stamp(position, head, answer.content, at)
+        self.stamping_failed_since, self.stamping_problem = None, ""
+
+    async def keep_stamping(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.limits["timestamp_interval_seconds"])
+            await self.stamp()
+
     def live_conf(self, side: str) -> globalconf.Configuration:
+        since = self.stamping_failed_since
+        if since is not None and (dt.datetime.now(dt.UTC) - since).total_seconds() > \
+                self.config.limits["timestamp_failure_seconds"]:
+            raise NodeError(503, f"{side}.TimestampingFailed",
+                            "Timestamping of the message log has been failing since "
+                            f"{since.isoformat()}; the node does not exchange until it works "
+                            "again", self.stamping_problem)
         if self.conf is None or self.conf.expired():
             why = self.conf_problem if self.conf is None else \
                 f"it expired at {self.conf.expires.isoformat()}; {self.conf_problem or ''}"
@@ -532,11 +569,14 @@ class Node:
         for number in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(number, lambda: [setattr(s, "should_exit", True)
                                                      for s in (client, peer)])
-        refresher = asyncio.create_task(self.keep_refreshing())
+        background = [asyncio.create_task(self.keep_refreshing()),
+                      asyncio.create_task(self.keep_stamping())]
         try:
             await asyncio.gather(client.serve(), peer.serve())
+            await self.stamp()  # what the last moments logged
         finally:
-            refresher.cancel()
+            for task in background:
+                task.cancel()
             self.messages.close()
 
 

@@ -138,3 +138,21 @@ def test_nodes_refuse_a_forged_altered_or_expired_configuration(country):
         verify(document, anchor, now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
     with pytest.raises(ConfError, match="not a signed"):
         verify("garbage", anchor)
+
+
+def test_the_authority_is_made_once_and_never_silently_in_production(tmp_path, settings):
+    from io import StringIO
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import CommandError, call_command
+
+    settings.EXCHANGE_DIR = tmp_path / "authority"
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured, match="init-authority"):
+        ca.Authority()
+    call_command("exchange", "init-authority", stdout=StringIO())
+    assert oct((tmp_path / "authority" / "root.key").stat().st_mode)[-3:] == "600"
+    assert ca.Authority().tsa.certificate.extensions.get_extension_for_class(
+        x509.ExtendedKeyUsage).critical
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("exchange", "init-authority", stdout=StringIO())

@@ -19,15 +19,17 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 from cryptography import x509
+from django.core.management import CommandError, call_command
 
 from yagona.core.audit import SYSTEM
-from yagona.exchange import ca, globalconf, services
+from yagona.exchange import ca, globalconf, services, tsa
 from yagona.exchange.node import signing
 from yagona.exchange.node.messagelog import MessageLog
 
@@ -121,7 +123,8 @@ class Member:
             "sign_key": "sign.key", "sign_certificate": "sign.pem", "log": "messages.sqlite3",
             "services": backends,
             "limits": {"timeout_seconds": TIMEOUT, "body_bytes": BODY_LIMIT,
-                       "conf_refresh_seconds": 1}}))
+                       "conf_refresh_seconds": 1, "timestamp_interval_seconds": 0.5,
+                       "timestamp_failure_seconds": 2}}))
         self.process = None
 
     @property
@@ -160,9 +163,16 @@ class Member:
 def network(country, tmp_path):
     backend = Serving(systems)
     down = free_port()  # nothing listens here
-    central = {"document": ""}
-    authority = Serving(lambda m, p, b: (200, {"content-type": "application/jose"},
-                                         central["document"].encode()))
+    central = {"document": "", "tsa": True}
+
+    def authority_answer(method, path, body):  # the central authority's two services
+        if path == "/exchange/tsa":
+            if not central["tsa"]:
+                return 503, {}, b"down for maintenance"
+            return 200, {"content-type": "application/timestamp-reply"}, tsa.stamp(body)
+        return 200, {"content-type": "application/jose"}, central["document"].encode()
+
+    authority = Serving(authority_answer)
     url = f"http://127.0.0.1:{authority.port}"
     system = f"http://127.0.0.1:{backend.port}"
     tax = Member(tmp_path, "TAX", url, {})
@@ -315,9 +325,19 @@ def test_three_nodes_exchange_signed_logged_messages_and_refuse_the_rest(network
     received = vkd_log.exchange(exchange_id)[0]
     assert sent["message"] == received["message"] and sent["signature"] == received["signature"]
     assert tax_log.verify_chain() == [] and vkd_log.verify_chain() == []
+    out = StringIO()
+    call_command("exchange", "verify", "--config", str(network["vkd"].config), "--id",
+                 exchange_id, stdout=out)
+    assert f"exchange {exchange_id} is proven" in out.getvalue()
+    assert "signed by XX/GOV/TAX" in out.getvalue() and "signed by XX/GOV/VKD" in out.getvalue()
     vkd_log.db.execute("UPDATE entry SET body = ? WHERE xroad_id = ? AND kind = 'response'",
                        [b'{"surname": "Other"}', exchange_id])
     assert any("altered" in p for p in vkd_log.verify_chain())
+    errors = StringIO()
+    with pytest.raises(CommandError, match="NOT proven"):
+        call_command("exchange", "verify", "--config", str(network["vkd"].config), "--id",
+                     exchange_id, stdout=StringIO(), stderr=errors)
+    assert "the body logged is not the body signed" in errors.getvalue()
 
 
 @pytest.mark.django_db
@@ -379,3 +399,29 @@ def test_an_expired_configuration_stops_the_exchange(network):
     assert answer.status_code == 503
     assert answer.headers["x-road-error"] == "Server.ClientProxy.OutdatedGlobalConf"
     assert "expired" in answer.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_log_is_timestamped_and_a_failing_authority_stops_the_exchange(network):
+    path = "/r1/XX/GOV/VKD/population/persons/persons/410012345"
+    assert call(network, path).status_code == 200
+    time.sleep(1.5)  # a batch is stamped every half second
+    anchor = x509.load_pem_x509_certificate((network["tax"].folder / "root.pem").read_bytes())
+    for member in ("tax", "vkd"):
+        log = network[member].log()
+        position, _head = log.head_position()
+        assert log.last_stamped() == position and log.verify_stamps(anchor) == []
+    network["central"]["tsa"] = False
+    assert call(network, path).status_code == 200  # within the limit it still exchanges
+    time.sleep(3)
+    stopped = call(network, path)
+    assert stopped.status_code == 503
+    assert stopped.headers["x-road-error"] == "Server.ClientProxy.TimestampingFailed"
+    assert "503" in stopped.json()["detail"]
+    network["central"]["tsa"] = True
+    time.sleep(1.5)
+    assert call(network, path).status_code == 200  # stamped again: exchanging again
+    log = network["tax"].log()
+    log.db.execute("UPDATE entry SET hash = 'f' || substr(hash, 2) WHERE position = ?",
+                   [log.last_stamped()])
+    assert any("no longer holds" in p for p in log.verify_stamps(anchor))
