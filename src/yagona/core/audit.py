@@ -33,10 +33,11 @@ class Actor:
     user: object = None  # accounts.User or None for the system
     represented: str = ""  # person ID or business ID acted for, if not oneself
     agency: str = ""  # agency code when the actor acts as an official
+    system: str = ""  # the calling information system (an exchange subsystem), if not a person
 
     @property
     def label(self) -> str:
-        return getattr(self.user, "username", "") or "system"
+        return getattr(self.user, "username", "") or self.system or "system"
 
 
 SYSTEM = Actor()

@@ -96,6 +96,9 @@ class Node(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="nodes")
     name = models.CharField(max_length=64)
     address = models.CharField(max_length=300)  # https://host:port of its peer listener
+    # SHA-256 of the token the node shows when it calls the platform's own systems (the
+    # registries it provides); the token itself is in the node's configuration only.
+    system_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "name"], name="one_node_name")]

@@ -53,6 +53,9 @@ def register_member(actor: audit.Actor, member_class: str, code: str, name: str,
         member, created = Member.objects.get_or_create(
             instance=instance(), member_class=member_class,
             code=_code(code, "code"), defaults={"name": name, "agency": agency})
+        if agency is not None and member.agency_id != agency.pk:
+            member.agency = agency
+            member.save(update_fields=["agency"])
         if created:
             audit.record(actor, "exchange.member_registered", "exchange_member",
                          str(member.identifier), {"name": name})
@@ -80,6 +83,57 @@ def add_node(actor: audit.Actor, member: Member, name: str, address: str) -> Nod
         audit.record(actor, "exchange.node_registered", "exchange_node",
                      f"{member.identifier}/{node.name}", {"address": address})
     return node
+
+
+def issue_system_token(actor: audit.Actor, node: Node) -> str:
+    """A new token for the node to call the platform's systems with (shown once)."""
+    import hashlib
+    import secrets
+
+    _authority(actor)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Node.objects.filter(pk=node.pk).update(
+            system_token=hashlib.sha256(token.encode()).hexdigest())
+        audit.record(actor, "exchange.node_token_issued", "exchange_node",
+                     f"{node.member.identifier}/{node.name}", {})
+    return token
+
+
+def member_for_agency(actor: audit.Actor, agency) -> Member:
+    """The exchange member of a government agency (GOV/its code), registered if new."""
+    return register_member(actor, "GOV", agency.code, agency.display_name, agency=agency)
+
+
+REGISTRY_SUBSYSTEM = "registries"
+
+
+def offer_registries(actor: audit.Actor) -> list[ExchangeService]:
+    """Each base registry as a service of its owner agency's ``registries`` subsystem:
+    GOV/VKD/registries/population and so on, with its OpenAPI description."""
+    from yagona.registries.models import Registry
+
+    offered = []
+    for registry in Registry.objects.filter(active=True).select_related("agency"):
+        member = member_for_agency(actor, registry.agency)
+        subsystem = add_subsystem(actor, member, REGISTRY_SUBSYSTEM, "Base registries")
+        offered.append(offer_service(actor, subsystem, registry.code, registry.display_name,
+                                     registry_openapi(registry)))
+    return offered
+
+
+def registry_openapi(registry) -> dict:
+    return {"openapi": "3.0.3",
+            "info": {"title": registry.display_name, "version": "1"},
+            "paths": {"/records": {"get": {
+                "summary": "The record whose key field has this value, with the fields the "
+                           "caller's agency may read",
+                "parameters": [{"name": "field", "in": "query", "required": True,
+                                "schema": {"type": "string"}},
+                               {"name": "value", "in": "query", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the record's fields"},
+                              "404": {"description": "no such record"}}}}}}
 
 
 def offer_service(actor: audit.Actor, subsystem: Subsystem, code: str, title: str,

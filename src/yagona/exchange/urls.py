@@ -6,4 +6,5 @@ app_name = "exchange"
 urlpatterns = [
     path("globalconf", views.configuration, name="globalconf"),
     path("tsa", views.timestamp, name="tsa"),
+    path("provider/<str:code>/records", views.provide_registry, name="provide-registry"),
 ]

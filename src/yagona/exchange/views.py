@@ -1,11 +1,15 @@
 """What the central authority serves to exchange nodes."""
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from yagona.core import audit
 from yagona.core.permissions import PUBLIC, permission
-from yagona.exchange import globalconf, tsa
+from yagona.exchange import globalconf, queries, tsa
+from yagona.exchange.ids import BadIdentifier, SubsystemId
+from yagona.registries import queries as registries
 
 
 @permission(PUBLIC)  # signed and public, as X-Road's: nodes check it against their anchor
@@ -26,3 +30,30 @@ def timestamp(request):
     except tsa.BadTimestampRequest as exc:
         return HttpResponseBadRequest(str(exc))
     return HttpResponse(answer, content_type="application/timestamp-reply")
+
+
+@permission(PUBLIC)  # called by an exchange node; its system token is checked below
+def provide_registry(request, code):
+    """A registry behind its owner's exchange node: the node has checked the caller's
+    signature and access right; this answers with what the caller's agency may read."""
+    node = queries.node_for_system_token(request.headers.get("Authorization", ""))
+    if node is None:
+        return JsonResponse({"detail": "Not an exchange node of this platform"}, status=401)
+    try:
+        client = SubsystemId.parse(request.headers.get("X-Road-Client", ""))
+    except BadIdentifier as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    caller = queries.member(client.member)
+    if caller is None or not queries.provides(node, code):
+        raise Http404
+    reader = audit.Actor(system=str(client), agency=caller.agency.code if caller.agency else "",
+                         represented=request.headers.get("X-Road-Represented-Party", ""))
+    try:
+        data = registries.read_for_exchange(
+            reader, code, caller.agency_id, request.GET.get("field", ""),
+            request.GET.get("value", ""), user=request.headers.get("X-Road-UserId", ""),
+            purpose=request.headers.get("X-Road-Issue", ""),
+            xroad_id=request.headers.get("X-Road-Id", ""))
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages[0]}, status=422)
+    return JsonResponse(data)

@@ -34,11 +34,17 @@ def access_for(actor: audit.Actor, registry: Registry, public_fields) -> Access:
     roles = list(OfficialRole.objects.filter(user=actor.user).values_list("agency_id", "role"))
     if (registry.agency_id, Role.REGISTRY_KEEPER) in roles:
         return Access(None, True)
-    if any(agency == registry.agency_id for agency, _role in roles):
+    return access_of_agencies({agency for agency, _role in roles}, registry, public_fields)
+
+
+def access_of_agencies(agency_ids: set, registry: Registry, public_fields) -> Access:
+    """What officials or information systems of these agencies may read: the owner
+    everything, a granted agency its fields (and writes if granted), anyone else the
+    public fields, if there are any."""
+    if registry.agency_id in agency_ids:
         return Access(None, False)
-    grants = list(Grant.objects.filter(registry=registry,
-                                       agency__in={agency for agency, _role in roles})) \
-        if roles else []
+    grants = list(Grant.objects.filter(registry=registry, agency__in=agency_ids)) \
+        if agency_ids else []
     if grants:
         if any(not g.fields for g in grants):
             return Access(None, any(g.write for g in grants))

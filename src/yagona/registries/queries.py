@@ -140,6 +140,40 @@ def forget_personal_versions() -> None:
     _PERSONAL.clear()
 
 
+def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id, field: str,
+                      value: str, *, user: str = "", purpose: str = "", xroad_id: str = ""
+                      ) -> dict:
+    """A record as another agency's information system may read it through the data
+    exchange (``reader.system`` names the calling subsystem, ``reader.agency`` its
+    agency), or 404. The read is recorded for the person: the reading system, the
+    official (X-Road-UserId), the purpose and the fields given."""
+    from django.core.exceptions import ValidationError
+
+    from yagona.registries.access import access_of_agencies
+
+    current = (RegistryVersion.objects.select_related("registry__agency")
+               .filter(registry__code=registry_code, registry__active=True)
+               .order_by("-version").first())
+    if current is None:
+        raise Http404
+    found = current.registry
+    access = access_of_agencies({client_agency_id} - {None}, found, current.public_fields)
+    if field not in current.key_fields or not access.shows(field):
+        raise ValidationError({"field": f"{field} is not a key of {registry_code}"})
+    key = (RecordKey.objects.select_related("record")
+           .filter(registry=found, field=field, value=str(value)).first())
+    if key is None:
+        raise Http404
+    data = access.filter(key.record.data)
+    if _personal(found.pk, key.record.version):
+        with transaction.atomic():
+            audit.record(reader, "registry.record_read", "record", key.record.uuid,
+                         {"registry": found.code, "client": reader.system, "user": user,
+                          "purpose": purpose, "xroad_id": xroad_id, "fields": sorted(data),
+                          "channel": "exchange"}, agency=reader.agency)
+    return data
+
+
 def readable(actor: audit.Actor) -> list[tuple[Registry, RegistryVersion, object]]:
     """(registry, current version, access) of every registry the actor may read."""
     out = []

@@ -13,7 +13,8 @@ sign_key: keys/sign.key            # the member's signing key and certificate
 sign_certificate: keys/sign.pem
 log: var/node1.sqlite3             # the message log
 services:                          # services of this member's subsystems -> their systems
-  population/persons: http://127.0.0.1:8000/exchange/provider/population
+  registries/population: http://127.0.0.1:8000/exchange/provider/population
+system_token: ...                  # shown to those systems as "Authorization: Bearer"
 limits: {body_bytes: 10485760, timeout_seconds: 10, clock_skew_seconds: 300,
          conf_refresh_seconds: 60, timestamp_interval_seconds: 5,
          timestamp_failure_seconds: 600}
@@ -50,6 +51,7 @@ class NodeConfig:
     sign_certificate: Path
     log: Path
     services: dict[str, str] = field(default_factory=dict)  # "subsystem/service" -> URL
+    system_token: str = ""
     limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
 
     @classmethod
@@ -72,6 +74,7 @@ class NodeConfig:
                    **{name: file(name) for name in ("anchor", "tls_key", "tls_certificate",
                                                     "sign_key", "sign_certificate", "log")},
                    services=dict(raw.get("services") or {}),
+                   system_token=str(raw.get("system_token") or ""),
                    limits={**DEFAULT_LIMITS, **(raw.get("limits") or {})})
 
     def dump(self) -> dict:
@@ -81,4 +84,5 @@ class NodeConfig:
                 **{name: str(getattr(self, name)) for name in (
                     "anchor", "tls_key", "tls_certificate", "sign_key", "sign_certificate",
                     "log")},
-                "services": self.services, "limits": self.limits}
+                "services": self.services, "system_token": self.system_token,
+                "limits": self.limits}

@@ -46,6 +46,9 @@ METASERVICES = ("listMethods", "allowedMethods", "getOpenAPI")
 # The only headers passed on besides X-Road's own: hop-by-hop headers (RFC 9110 §7.6.1),
 # cookies and credentials never cross a node.
 PASSED_ON = ("content-type", "accept", "accept-language")
+# Who asks and why, signed with the request and passed to the provider's system. The
+# issue (what the request is for, an application's number) is X-Road's "issue" field.
+CONTEXT = ("x-road-userid", "x-road-represented-party", "x-road-issue")
 
 
 class NodeError(Exception):
@@ -96,6 +99,14 @@ class Request:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+    def fields(self, xroad_id: str, client: str, service: str, path: str, at: str) -> dict:
+        """What is signed of this request (signing.request_fields)."""
+        return signing.request_fields(xroad_id, client, service, self.method, path,
+                                      *(self.header(h) for h in CONTEXT), at, self.body)
+
+    def context(self) -> dict:
+        return {h: self.header(h) for h in CONTEXT}
 
     def query_params(self) -> dict[str, str]:
         from urllib.parse import parse_qsl
@@ -346,11 +357,8 @@ class Node:
         xroad_id = _xroad_id(request.header("X-Road-Id"), required=False)
         at = _now()
         path = rest + (f"?{request.query}" if request.query else "")
-        fields = signing.request_fields(
-            xroad_id, str(client), str(service), request.method, path,
-            request.header("X-Road-UserId"), request.header("X-Road-Represented-Party"), at,
-            request.body)
-        message = signing.canonical(fields)
+        message = signing.canonical(request.fields(xroad_id, str(client), str(service), path,
+                                                   at))
         signature = self.signer.sign(message)
         request_hash = signing.digest(message)
         self.messages.append(xroad_id=xroad_id, kind="request", direction="out",
@@ -359,9 +367,8 @@ class Node:
                              body=request.body)
         headers = {k: v for k, v in request.headers.items() if k in PASSED_ON}
         headers.update({"x-road-client": str(client), "x-road-id": xroad_id,
-                        "x-road-userid": request.header("X-Road-UserId"),
-                        "x-road-represented-party": request.header("X-Road-Represented-Party"),
-                        "x-road-request-time": at, "x-road-signature": signature})
+                        **request.context(), "x-road-request-time": at,
+                        "x-road-signature": signature})
         url = provider["address"].rstrip("/") + request.raw_path + (
             f"?{request.query}" if request.query else "")
         try:
@@ -437,10 +444,9 @@ class Node:
         except NodeError:
             service, rest = request.path, request.path
         path = rest + (f"?{request.query}" if request.query else "")
-        return signing.digest(signing.canonical(signing.request_fields(
-            xroad_id, request.header("X-Road-Client"), str(service), request.method, path,
-            request.header("X-Road-UserId"), request.header("X-Road-Represented-Party"),
-            request.header("X-Road-Request-Time"), request.body)))
+        return signing.digest(signing.canonical(request.fields(
+            xroad_id, request.header("X-Road-Client"), str(service), path,
+            request.header("X-Road-Request-Time"))))
 
     def _signed(self, xroad_id, request_hash, status, headers, body, request) -> dict:
         """The response headers with this member's signature over the response."""
@@ -479,11 +485,8 @@ class Node:
         service, rest = _service_path(request.path)
         path = rest + (f"?{request.query}" if request.query else "")
         at = request.header("X-Road-Request-Time")
-        fields = signing.request_fields(
-            xroad_id, str(client), str(service), request.method, path,
-            request.header("X-Road-UserId"), request.header("X-Road-Represented-Party"), at,
-            request.body)
-        message = signing.canonical(fields)
+        message = signing.canonical(request.fields(xroad_id, str(client), str(service), path,
+                                                   at))
         request_hash = signing.digest(message)
         signature = request.header("X-Road-Signature")
         try:
@@ -522,9 +525,9 @@ class Node:
                             f"{service} has no system behind this node")
         headers = {k: v for k, v in request.headers.items() if k in PASSED_ON}
         headers.update({"x-road-client": str(client), "x-road-id": xroad_id,
-                        "x-road-service": str(service),
-                        "x-road-userid": request.header("X-Road-UserId"),
-                        "x-road-represented-party": request.header("X-Road-Represented-Party")})
+                        "x-road-service": str(service), **request.context()})
+        if self.config.system_token:
+            headers["authorization"] = f"Bearer {self.config.system_token}"
         try:
             answer = await self.systems.request(
                 request.method, backend.rstrip("/") + request.raw_rest +

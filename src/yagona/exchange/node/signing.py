@@ -3,8 +3,9 @@ the sending member's key as a JWS (ES256) with a detached payload, so the messag
 itself travels unchanged and the signature in one header.
 
 The canonical form is JSON with sorted keys: the X-Road-Id, client and service, the
-method and the path with its query, the user and represented party, the time, and
-the SHA-256 of the body. A response's names the request's hash, so a response
+method and the path with its query, the user, the represented party and the issue
+(what the request is for: an application's number), the time, and the SHA-256 of the
+body. A response's names the request's hash, so a response
 cannot be passed off as the answer to another request.
 """
 
@@ -35,10 +36,10 @@ def canonical(fields: dict) -> bytes:
 
 
 def request_fields(xroad_id: str, client: str, service: str, method: str, path: str,
-                   user: str, represented: str, at: str, body: bytes) -> dict:
+                   user: str, represented: str, issue: str, at: str, body: bytes) -> dict:
     return {"id": xroad_id, "client": client, "service": service, "method": method,
-            "path": path, "user": user, "represented": represented, "at": at,
-            "body": digest(body)}
+            "path": path, "user": user, "represented": represented, "issue": issue,
+            "at": at, "body": digest(body)}
 
 
 def response_fields(xroad_id: str, request_hash: str, status: int, content_type: str,

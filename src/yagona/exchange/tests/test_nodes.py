@@ -98,13 +98,16 @@ def systems(method, path, body):
 class Member:
     """A member with a node: keys and certificates on disk, a node configuration."""
 
-    def __init__(self, folder: Path, code: str, central: str, backends: dict[str, str]):
+    def __init__(self, folder: Path, code: str, central: str, backends: dict[str, str],
+                 agency=None):
         self.folder = folder / code
         self.folder.mkdir(parents=True)
         self.client_port, self.peer_port = free_port(), free_port()
-        self.member = services.register_member(SYSTEM, "GOV", code, f"Agency {code}")
+        self.member = services.register_member(SYSTEM, "GOV", code, f"Agency {code}",
+                                               agency=agency)
         self.node = services.add_node(SYSTEM, self.member, "node1",
                                       f"https://127.0.0.1:{self.peer_port}")
+        token = services.issue_system_token(SYSTEM, self.node) if agency else ""
         self.keys = {}
         for kind in ("tls", "sign"):
             key = ca.new_key()
@@ -121,7 +124,7 @@ class Member:
             "peer_listen": f"127.0.0.1:{self.peer_port}", "central": central,
             "anchor": "root.pem", "tls_key": "tls.key", "tls_certificate": "tls.pem",
             "sign_key": "sign.key", "sign_certificate": "sign.pem", "log": "messages.sqlite3",
-            "services": backends,
+            "services": backends, "system_token": token,
             "limits": {"timeout_seconds": TIMEOUT, "body_bytes": BODY_LIMIT,
                        "conf_refresh_seconds": 1, "timestamp_interval_seconds": 0.5,
                        "timestamp_failure_seconds": 2}}))
@@ -153,26 +156,36 @@ class Member:
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # never leave a node running after a test
+                self.process.kill()
+                self.process.wait()
 
     def log(self) -> MessageLog:
         return MessageLog(self.folder / "messages.sqlite3")
 
 
-@pytest.fixture
-def network(country, tmp_path):
-    backend = Serving(systems)
-    down = free_port()  # nothing listens here
+def central_authority():
+    """The central authority's two services for nodes, serving ``central["document"]``
+    and stamping while ``central["tsa"]``."""
     central = {"document": "", "tsa": True}
 
-    def authority_answer(method, path, body):  # the central authority's two services
+    def answer(method, path, body):
         if path == "/exchange/tsa":
             if not central["tsa"]:
                 return 503, {}, b"down for maintenance"
             return 200, {"content-type": "application/timestamp-reply"}, tsa.stamp(body)
         return 200, {"content-type": "application/jose"}, central["document"].encode()
 
-    authority = Serving(authority_answer)
+    return central, Serving(answer)
+
+
+@pytest.fixture
+def network(country, tmp_path):
+    backend = Serving(systems)
+    down = free_port()  # nothing listens here
+    central, authority = central_authority()
     url = f"http://127.0.0.1:{authority.port}"
     system = f"http://127.0.0.1:{backend.port}"
     tax = Member(tmp_path, "TAX", url, {})
@@ -230,7 +243,7 @@ def signed_request(network, path="/persons/410012345", body=b"", xroad_id=None):
     xroad_id = xroad_id or str(uuid.uuid4())
     at = dt.datetime.now(dt.UTC).isoformat()
     fields = signing.request_fields(xroad_id, "XX/GOV/TAX/taxes", "XX/GOV/VKD/population/persons",
-                                    "GET", path, "", "", at, body)
+                                    "GET", path, "", "", "", at, body)
     signer = signing.Signer((tax.folder / "sign.key").read_bytes(),
                             x509.load_pem_x509_certificate((tax.folder / "sign.pem").read_bytes()))
     headers = {"X-Road-Client": "XX/GOV/TAX/taxes", "X-Road-Id": xroad_id,
@@ -425,3 +438,60 @@ def test_the_log_is_timestamped_and_a_failing_authority_stops_the_exchange(netwo
     log.db.execute("UPDATE entry SET hash = 'f' || substr(hash, 2) WHERE position = ?",
                    [log.last_stamped()])
     assert any("no longer holds" in p for p in log.verify_stamps(anchor))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registry_is_read_through_the_exchange_and_the_read_is_recorded(
+        country, live_server, tmp_path):
+    from yagona.agencies.models import Agency
+    from yagona.conftest import make_person_id
+    from yagona.core.audit import AuditEntry
+    from yagona.registries import queries as registry_queries
+    from yagona.registries import services as registries
+    from yagona.registries.tests.test_records import person
+
+    central, authority = central_authority()
+    url = f"http://127.0.0.1:{authority.port}"
+    reg, tax_agency = Agency.objects.get(code="REG"), Agency.objects.get(code="TAX")
+    keeper = Member(tmp_path, "REG", url, {
+        "registries/population": f"{live_server.url}/exchange/provider/population"},
+        agency=reg)
+    tax = Member(tmp_path, "TAX", url, {}, agency=tax_agency)
+    offered = {s.code: s for s in services.offer_registries(SYSTEM)}
+    taxes = services.add_subsystem(SYSTEM, tax.member, "taxes")
+    services.allow(SYSTEM, offered["population"], taxes, "GET", "/records")
+    registries.give_grant(SYSTEM, "population", "TAX", ["person_id", "surname"], False)
+    registries.create(SYSTEM, "population", person(1))
+    central["document"] = globalconf.current()
+    try:
+        for m in (keeper, tax):
+            m.start()
+        for m in (keeper, tax):
+            m.wait()
+        answer = httpx.get(
+            f"{tax.client}/r1/XX/GOV/REG/registries/population/records",
+            params={"field": "person_id", "value": make_person_id(1)},
+            headers={"X-Road-Client": "XX/GOV/TAX/taxes", "X-Road-UserId": "XX510000005",
+                     "X-Road-Issue": "TAX-2026-000123"}, timeout=15)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"person_id": make_person_id(1), "surname": "Раҳимова"}
+        missing = httpx.get(f"{tax.client}/r1/XX/GOV/REG/registries/population/records",
+                            params={"field": "person_id", "value": make_person_id(2)},
+                            headers={"X-Road-Client": "XX/GOV/TAX/taxes"}, timeout=15)
+        assert missing.status_code == 404 and "x-road-error" not in missing.headers
+    finally:
+        for m in (keeper, tax):
+            m.stop()
+        authority.close()
+    read = AuditEntry.objects.get(action="registry.record_read")
+    assert read.actor == "XX/GOV/TAX/taxes" and read.agency == "TAX"
+    assert read.summary["user"] == "XX510000005" and read.summary["purpose"] == "TAX-2026-000123"
+    assert read.summary["fields"] == ["person_id", "surname"]
+    _record, reads = registry_queries.reads_of(make_person_id(1), "population")
+    assert [r.pk for r in reads] == [read.pk]  # what myPersonalDataUsage tells the person
+    from django.test import Client
+
+    direct = Client().get("/exchange/provider/population/records",
+                          {"field": "person_id", "value": make_person_id(1)},
+                          HTTP_X_ROAD_CLIENT="XX/GOV/TAX/taxes")
+    assert direct.status_code == 401  # only an exchange node of the platform may ask

@@ -1,0 +1,31 @@
+"""Reads of the central authority's records."""
+
+import hashlib
+
+from yagona.exchange.ids import MemberId
+from yagona.exchange.models import Member, Node
+
+
+def member(identifier: MemberId) -> Member | None:
+    return (Member.objects.select_related("agency")
+            .filter(instance=identifier.instance, member_class=identifier.member_class,
+                    code=identifier.code).first())
+
+
+def node_for_system_token(authorization: str) -> Node | None:
+    """The node that shows this ``Bearer`` token, if any."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return (Node.objects.select_related("member__agency")
+            .filter(system_token=hashlib.sha256(token.encode()).hexdigest())
+            .exclude(system_token="").first())
+
+
+def provides(node: Node, registry_code: str) -> bool:
+    """Whether the node's member keeps the registry (it serves only its own)."""
+    from yagona.registries.models import Registry
+
+    agency = node.member.agency_id
+    return agency is not None and Registry.objects.filter(
+        code=registry_code, agency_id=agency, active=True).exists()
