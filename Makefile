@@ -23,7 +23,11 @@ demo: $(STAMP) messages
 	$(BIN)/yagona migrate --noinput -v0
 	$(BIN)/yagona load-country $(YAGONA_COUNTRY)
 	$(BIN)/yagona demo-data
-	@echo "Yagona ($(YAGONA_COUNTRY)) at http://127.0.0.1:8000  (Ctrl-C stops)"
+	$(BIN)/yagona exchange demo --out var/exchange-demo-$(YAGONA_COUNTRY) > var/exchange-nodes
+	@echo "Yagona ($(YAGONA_COUNTRY)) at http://127.0.0.1:8000, with $$(wc -l < var/exchange-nodes) exchange nodes (Ctrl-C stops all)"
+	nodes=""; trap 'kill $$nodes 2>/dev/null' EXIT INT TERM; \
+	for config in $$(cat var/exchange-nodes); do \
+	  $(BIN)/yagona exchange-node --config $$config & nodes="$$nodes $$!"; done; \
 	YAGONA_JOBS_IMMEDIATE=1 $(BIN)/yagona runserver 127.0.0.1:8000
 
 worker: $(STAMP)

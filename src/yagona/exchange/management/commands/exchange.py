@@ -1,4 +1,4 @@
-"""yagona exchange init-authority | verify --config NODE.yaml --id X-ROAD-ID"""
+"""yagona exchange init-authority | demo --out FOLDER | verify --config NODE.yaml --id ID"""
 
 import json
 from pathlib import Path
@@ -21,6 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("init-authority", help="make the authority's keys (once)")
+        demo = sub.add_parser("demo", help="the demo's nodes: members, keys, configurations")
+        demo.add_argument("--out", type=Path, required=True)
+        demo.add_argument("--central", default="http://127.0.0.1:8000")
         proof = sub.add_parser("verify", help="prove an exchange from a node's message log")
         proof.add_argument("--config", required=True, help="the node's configuration file")
         proof.add_argument("--id", required=True, help="the exchange's X-Road-Id")
@@ -33,6 +36,12 @@ class Command(BaseCommand):
             ca.create(folder)
             self.stdout.write(f"authority made in {folder}; its root certificate (root.pem) "
                               "is the anchor every node is installed with")
+            return
+        if action == "demo":
+            from yagona.exchange import demo
+
+            for config in demo.set_up(options["out"], options["central"]):
+                self.stdout.write(str(config))
             return
         self._verify(NodeConfig.load(options["config"]), options["id"])
 

@@ -1,0 +1,79 @@
+"""The demo's data exchange: a node for each agency that keeps a base registry or is
+granted one, its keys and certificates from the platform's authority, and a node
+configuration to run it with (`make demo` starts them beside the platform).
+
+Each agency's case-handling system is its ``services`` subsystem; it may read the
+registries its agency is granted (the registry definitions' ``grants``), and the
+registries are served by their keepers' nodes from the platform itself.
+"""
+
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from django.conf import settings
+
+from yagona.core.audit import SYSTEM
+from yagona.exchange import ca, services
+from yagona.exchange.models import Certificate
+
+CLIENT_PORTS, PEER_PORTS = 8601, 5501
+CASE_SYSTEM = "services"
+
+
+def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
+    """Members, nodes, services and access rights of the demo; a folder per node with
+    its configuration. Run again, it keeps the keys it made if the platform still
+    trusts them."""
+    from yagona.registries.models import Grant, Registry
+
+    if settings.PRODUCTION:
+        raise RuntimeError("the demo exchange is refused in production mode")
+    folder = Path(folder)
+    registries = {s.code: s for s in services.offer_registries(SYSTEM)}
+    agencies = {r.agency for r in Registry.objects.filter(active=True).select_related("agency")}
+    grants = list(Grant.objects.select_related("agency", "registry"))
+    agencies |= {g.agency for g in grants}
+    configs = []
+    for index, agency in enumerate(sorted(agencies, key=lambda a: a.code)):
+        member = services.member_for_agency(SYSTEM, agency)
+        services.add_subsystem(SYSTEM, member, CASE_SYSTEM, "Case handling")
+        client_port, peer_port = CLIENT_PORTS + index, PEER_PORTS + index
+        node = services.add_node(SYSTEM, member, "node1", f"https://127.0.0.1:{peer_port}")
+        home = folder / agency.code
+        home.mkdir(parents=True, exist_ok=True)
+        for kind in ("tls", "sign"):
+            if not _trusted(home / f"{kind}.pem"):
+                key = ca.new_key()
+                request = services.submit_request(node, kind, ca.make_request(key, agency.code))
+                (home / f"{kind}.key").touch(mode=0o600)
+                (home / f"{kind}.key").write_bytes(ca.key_pem(key))
+                (home / f"{kind}.pem").write_text(services.approve(SYSTEM, request.pk).pem)
+        (home / "root.pem").write_text(ca.Authority().root.certificate_pem)
+        own = {f"{services.REGISTRY_SUBSYSTEM}/{code}": f"{central}/exchange/provider/{code}"
+               for code, service in registries.items() if service.subsystem.member == member}
+        config = home / "node.yaml"
+        config.touch(mode=0o600)  # it holds the node's token for the platform
+        config.write_text(yaml.safe_dump({
+            "member": str(member.identifier), "name": "node1",
+            "client_listen": f"127.0.0.1:{client_port}",
+            "peer_listen": f"127.0.0.1:{peer_port}", "central": central,
+            "anchor": "root.pem", "tls_key": "tls.key", "tls_certificate": "tls.pem",
+            "sign_key": "sign.key", "sign_certificate": "sign.pem",
+            "log": "messages.sqlite3", "services": own,
+            "system_token": services.issue_system_token(SYSTEM, node) if own else "",
+            "limits": {"conf_refresh_seconds": 10}}, allow_unicode=True))
+        configs.append(config)
+    for grant in grants:
+        client = services.member_for_agency(SYSTEM, grant.agency).subsystems.get(
+            code=CASE_SYSTEM)
+        services.allow(SYSTEM, registries[grant.registry.code], client, "GET", "/records")
+    return configs
+
+
+def _trusted(path: Path) -> bool:
+    """A certificate the platform issued and still trusts."""
+    if not path.exists():
+        return False
+    fingerprint = ca.fingerprint(x509.load_pem_x509_certificate(path.read_bytes()))
+    return Certificate.objects.filter(sha256=fingerprint, revoked_at__isnull=True).exists()
