@@ -156,3 +156,26 @@ def test_the_authority_is_made_once_and_never_silently_in_production(tmp_path, s
         x509.ExtendedKeyUsage).critical
     with pytest.raises(CommandError, match="already holds"):
         call_command("exchange", "init-authority", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_each_keeper_and_grantee_a_node_and_rights_from_the_grants(
+        country, tmp_path):
+    from yagona.exchange import demo
+    from yagona.exchange.models import AccessRight
+    from yagona.exchange.node.config import NodeConfig
+    from yagona.registries import services as registries
+
+    registries.give_grant(SYSTEM, "population", "TAX", ["person_id", "surname"], False)
+    configs = demo.set_up(tmp_path)
+    loaded = {NodeConfig.load(c).member.code: NodeConfig.load(c) for c in configs}
+    assert set(loaded) == {"REG", "TAX"}
+    assert loaded["REG"].services == {
+        "registries/population": "http://127.0.0.1:8000/exchange/provider/population"}
+    assert loaded["REG"].system_token and not loaded["TAX"].system_token
+    right = AccessRight.objects.get()
+    assert str(right.client.identifier) == "XX/GOV/TAX/services"
+    assert str(right.service.identifier) == "XX/GOV/REG/registries/population"
+    key = (tmp_path / "REG" / "sign.key").read_bytes()
+    demo.set_up(tmp_path)  # again: the keys the platform trusts are kept
+    assert (tmp_path / "REG" / "sign.key").read_bytes() == key
