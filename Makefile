@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: $(STAMP) messages
 # up through the API at 16 connections; beside COPY and a psycopg SELECT loop.
 bench-registries: $(STAMP) messages
 	$(BIN)/python bench/registries.py
+
+# The exchange benchmark: a registry lookup through two exchange nodes beside the same
+# lookup called directly, at 16 connections.
+bench-exchange: $(STAMP) messages
+	$(BIN)/python bench/exchange.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -279,6 +279,28 @@ def my_registers(request):
 
 
 @permission(SIGNED_IN)
+def data_usage(request):
+    """Who used my data: every read of the person's records in the state registers, by
+    which agency, official or information system, for what and when."""
+    from datetime import date
+
+    from yagona.registries import queries as registries
+
+    def day(name):
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    filters = {"agency": request.GET.get("agency", ""), "since": day("from"),
+               "until": day("to")}
+    rows, readers = registries.reads_of_person(request.user, **filters)
+    return render(request, "portal/data_usage.html", {
+        "rows": rows, "readers": readers, "filters": filters,
+        "limit": registries.MAX_READS_SHOWN})
+
+
+@permission(SIGNED_IN)
 def application_list(request):
     """Every application of the person, newest first, a page at a time."""
     from django.core.paginator import Paginator

@@ -272,6 +272,44 @@ def reads_of(person_id: str, registry_code: str):
     return key.record, reads
 
 
+MAX_READS_SHOWN = 500
+
+
+def reads_of_person(user, *, agency: str = "", since=None, until=None):
+    """(every read of the person's records, newest first and at most 500; the agencies
+    that read them): staff reads in the back office and the API, and reads of other
+    agencies' systems through the data exchange. ``agency``, ``since`` and ``until``
+    (dates) narrow the list."""
+    from yagona.agencies.models import Agency
+    from yagona.core.audit import AuditEntry
+
+    records = {str(record.uuid): registry for registry, _schema, record in own_records(user)}
+    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
+                                      object_id__in=list(records)).order_by("-at")
+    readers = sorted(set(reads.values_list("agency", flat=True)) - {""})
+    if agency:
+        reads = reads.filter(agency=agency)
+    if since:
+        reads = reads.filter(at__date__gte=since)
+    if until:
+        reads = reads.filter(at__date__lte=until)
+    from yagona.core.text import localized
+
+    names = {a.code: a for a in Agency.objects.filter(code__in=readers)}
+    labels = {registry.pk: version(registry).labels for registry in records.values()}
+    rows = []
+    for entry in reads[:MAX_READS_SHOWN]:
+        registry, exchange = records[entry.object_id], entry.summary.get("channel") == "exchange"
+        rows.append({
+            "at": entry.at, "registry": registry, "agency": names.get(entry.agency),
+            "system": entry.summary.get("client", "") if exchange else "",
+            "official": entry.summary.get("user", "") if exchange else entry.actor,
+            "purpose": entry.summary.get("purpose", ""),
+            "fields": [localized(labels[registry.pk].get(f)) or f
+                       for f in entry.summary.get("fields") or []]})
+    return rows, [names[code] for code in readers if code in names]
+
+
 def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
     """The live records about a person in the registries keyed by person ID (what the
     state holds about them; their own reads are not staff reads). One indexed lookup

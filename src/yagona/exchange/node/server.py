@@ -31,9 +31,10 @@ import uuid
 
 import httpx
 import uvicorn
+import uvloop
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from yagona.exchange.ids import BadIdentifier, ServiceId, SubsystemId
 from yagona.exchange.node import conf as globalconf
@@ -65,9 +66,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-class PeerProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, telling the app the peer's TLS certificate (DER) in
-    ``scope["state"]["peer_certificate"]``: the node checks whose node is calling."""
+class PeerProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools), telling the app the peer's TLS certificate
+    (DER) in ``scope["state"]["peer_certificate"]``: the node checks whose node is
+    calling. (uvicorn puts no TLS details in the scope itself.)"""
 
     def connection_made(self, transport):
         super().connection_made(transport)
@@ -561,7 +563,7 @@ class Node:
         client = Listener(uvicorn.Config(
             self.client_app, host=config.client_listen[0], port=config.client_listen[1],
             lifespan="off", log_level="warning", access_log=False, interface="asgi3",
-            proxy_headers=False, timeout_graceful_shutdown=3))
+            http="httptools", proxy_headers=False, timeout_graceful_shutdown=3))
         peer = Listener(uvicorn.Config(
             self.peer_app, host=config.peer_listen[0], port=config.peer_listen[1],
             lifespan="off", log_level="warning", access_log=False, http=PeerProtocol,
@@ -589,4 +591,4 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per message
-    asyncio.run(Node(NodeConfig.load(args.config)).run())
+    uvloop.run(Node(NodeConfig.load(args.config)).run())  # libuv's loop: less per message

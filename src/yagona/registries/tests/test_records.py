@@ -159,3 +159,30 @@ def test_a_person_sees_what_the_registers_hold_about_them_and_nothing_else(popul
     assert "Дилноза" in page and "Фаррух" not in page
     assert "Population register" in page
     assert not AuditEntry.objects.filter(action="registry.record_read").exists()
+
+
+@pytest.mark.django_db
+def test_a_person_sees_who_read_their_record_and_can_narrow_it(population, people):
+    from yagona.testing.web import signed_in
+
+    services.create(SYSTEM, "population", person(1))
+    services.create(SYSTEM, "population", person(2))
+    queries.find(audit.Actor(user=people["operator"]), "population", "person_id",
+                 make_person_id(1))
+    services.give_grant(SYSTEM, "population", "TAX", ["person_id", "surname"], False)
+    queries.read_for_exchange(audit.Actor(system="XX/GOV/TAX/taxes", agency="TAX"),
+                              "population", Agency.objects.get(code="TAX").pk, "person_id",
+                              make_person_id(1), user="XX510000012", purpose="TAX-2026-000007")
+    queries.find(audit.Actor(user=people["operator"]), "population", "person_id",
+                 make_person_id(2))  # someone else's record: not on this person's page
+    client = signed_in(people["citizen"])
+    page = client.get("/account/data-usage/").content.decode()
+    assert page.count("<tr>") == 3  # the header and two reads
+    assert "XX/GOV/TAX/taxes" in page and "TAX-2026-000007" in page and "XX510000012" in page
+    assert people["operator"].username in page and "Surname" in page
+    only_tax = client.get("/account/data-usage/", {"agency": "TAX"}).content.decode()
+    assert only_tax.count("<tr>") == 2 and people["operator"].username not in only_tax
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    later = client.get("/account/data-usage/", {"from": tomorrow}).content.decode()
+    assert "Nobody has read your data" in later
+    assert client.get("/account/data-usage/", {"from": "not a date"}).status_code == 200
