@@ -28,10 +28,12 @@ import logging
 import signal
 import ssl
 import uuid
+from dataclasses import dataclass
 
-import httpx
+import aiohttp
 import uvicorn
 import uvloop
+import yarl
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -76,6 +78,52 @@ class PeerProtocol(HttpToolsProtocol):
         ssl_object = transport.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
         self.app_state = {**self.app_state, "peer_certificate": der}
+
+
+class HopTimeout(Exception):
+    pass
+
+
+class HopFailed(Exception):
+    pass
+
+
+@dataclass
+class Answer:
+    status_code: int
+    headers: object  # case-insensitive: answer.headers.get("x-road-error")
+    content: bytes
+
+
+class Hop:
+    """Outbound HTTP for one kind of next hop (aiohttp: a pool of kept-alive connections,
+    no redirects followed, a time limit to connect and to read)."""
+
+    def __init__(self, read_seconds: float, connect_seconds: float, tls=None):
+        self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_seconds,
+                                             sock_read=read_seconds)
+        self.tls = tls
+        self.session: aiohttp.ClientSession | None = None
+
+    async def request(self, method: str, url: str, headers: dict | None = None,
+                      content: bytes = b"") -> Answer:
+        if self.session is None:  # made inside the running loop
+            self.session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=self.tls if self.tls else True, limit=64),
+                timeout=self.timeout)
+        try:
+            async with self.session.request(method, yarl.URL(url, encoded=True),
+                                            headers=headers, data=content,
+                                            allow_redirects=False) as answer:
+                return Answer(answer.status, answer.headers, await answer.read())
+        except TimeoutError as exc:
+            raise HopTimeout(url) from exc
+        except aiohttp.ClientError as exc:
+            raise HopFailed(str(exc) or type(exc).__name__) from exc
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
 
 
 class Listener(uvicorn.Server):
@@ -182,20 +230,15 @@ class Node:
         self.conf_problem = "the global configuration has not been downloaded yet"
         self.stamping_failed_since: dt.datetime | None = None
         self.stamping_problem = ""
-        limits = config.limits
-        timeout = httpx.Timeout(limits["timeout_seconds"], connect=min(
-            5, limits["timeout_seconds"]))
-        # The provider's node waits timeout_seconds for its system; this node waits a little
-        # longer for that node, so that its clear error arrives before our own timeout.
-        peer_timeout = httpx.Timeout(limits["timeout_seconds"] + 2, connect=min(
-            5, limits["timeout_seconds"]))
+        seconds = config.limits["timeout_seconds"]
+        connect = min(5, seconds)
         tls = ssl.create_default_context(cafile=str(config.anchor))
         tls.load_cert_chain(str(config.tls_certificate), str(config.tls_key))
-        pool = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-        self.peers = httpx.AsyncClient(verify=tls, timeout=peer_timeout,
-                                       follow_redirects=False, limits=pool)
-        self.systems = httpx.AsyncClient(timeout=timeout, follow_redirects=False, limits=pool)
-        self.central = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        # The provider's node waits timeout_seconds for its system; this node waits a little
+        # longer for that node, so that its clear error arrives before our own timeout.
+        self.peers = Hop(seconds + 2, connect, tls)
+        self.systems = Hop(seconds, connect)
+        self.central = Hop(seconds, connect)
 
     # --- the global configuration ------------------------------------------------------
 
@@ -203,12 +246,14 @@ class Node:
         """Download and check the configuration; on failure keep the last good one,
         which serves until it expires."""
         try:
-            response = await self.central.get(f"{self.config.central}/exchange/globalconf")
-            response.raise_for_status()
+            response = await self.central.request(
+                "GET", f"{self.config.central}/exchange/globalconf")
+            if response.status_code != 200:
+                raise HopFailed(f"the authority answered {response.status_code}")
             self.conf = globalconf.Configuration(
-                globalconf.verify(response.text, self.anchor))
+                globalconf.verify(response.content.decode(), self.anchor))
             self.conf_problem = ""
-        except (httpx.HTTPError, globalconf.ConfError, KeyError, ValueError) as exc:
+        except (HopFailed, HopTimeout, globalconf.ConfError, KeyError, ValueError) as exc:
             self.conf_problem = f"the last download failed: {exc}"
             log.warning("global configuration: %s", self.conf_problem)
 
@@ -227,12 +272,13 @@ class Node:
             return
         wanted = stamps.request(head)
         try:
-            answer = await self.central.post(
-                f"{self.config.central}/exchange/tsa", content=wanted.as_bytes(),
+            answer = await self.central.request(
+                "POST", f"{self.config.central}/exchange/tsa", content=wanted.as_bytes(),
                 headers={"content-type": "application/timestamp-query"})
-            answer.raise_for_status()
+            if answer.status_code != 200:
+                raise HopFailed(f"the authority's timestamping answered {answer.status_code}")
             at = stamps.check(answer.content, head, self.anchor, wanted.nonce)
-        except (httpx.HTTPError, stamps.BadStamp) as exc:
+        except (HopFailed, HopTimeout, stamps.BadStamp) as exc:
             self.stamping_failed_since = self.stamping_failed_since or dt.datetime.now(dt.UTC)
             self.stamping_problem = str(exc) or type(exc).__name__
             log.warning("timestamping: %s", self.stamping_problem)
@@ -376,11 +422,11 @@ class Node:
         try:
             answer = await self.peers.request(request.method, url, headers=headers,
                                               content=request.body)
-        except httpx.TimeoutException:
+        except HopTimeout:
             raise NodeError(504, "Server.ClientProxy.Timeout",
                             f"{service.provider.member}'s node did not answer in time") \
                 from None
-        except httpx.HTTPError as exc:
+        except HopFailed as exc:
             raise NodeError(502, "Server.ClientProxy.NetworkError",
                             f"{service.provider.member}'s node cannot be reached",
                             str(exc)) from None
@@ -535,11 +581,11 @@ class Node:
                 request.method, backend.rstrip("/") + request.raw_rest +
                 (f"?{request.query}" if request.query else ""), headers=headers,
                 content=request.body)
-        except httpx.TimeoutException:
+        except HopTimeout:
             raise NodeError(504, "Server.ServerProxy.ServiceTimeout",
                             f"{service} did not answer in "
                             f"{self.config.limits['timeout_seconds']} s") from None
-        except httpx.HTTPError as exc:
+        except HopFailed as exc:
             raise NodeError(502, "Server.ServerProxy.ServiceFailed",
                             f"{service} cannot be reached", str(exc)) from None
         out = {"content-type": answer.headers["content-type"]} \
@@ -582,6 +628,8 @@ class Node:
         finally:
             for task in background:
                 task.cancel()
+            for hop in (self.peers, self.systems, self.central):
+                await hop.close()
             self.messages.close()
 
 
@@ -590,5 +638,4 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per message
     uvloop.run(Node(NodeConfig.load(args.config)).run())  # libuv's loop: less per message
