@@ -296,8 +296,9 @@ def write_results(results, submitted, audit_line, backlog):
     prepend_results("\n".join(lines))
 
 
-HEAD = ("# Benchmark results\n\nWritten by `make bench` (bench/run.py) and "
-        "`make bench-registries` (bench/registries.py); newest first.\n\n")
+HEAD = ("# Benchmark results\n\nWritten by `make bench` (bench/run.py), "
+        "`make bench-registries` (bench/registries.py) and `make bench-exchange` "
+        "(bench/exchange.py); newest first.\n\n")
 
 
 def prepend_results(text: str) -> None:

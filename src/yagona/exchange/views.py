@@ -45,7 +45,7 @@ def provide_registry(request, code):
         return JsonResponse({"detail": str(exc)}, status=400)
     caller = queries.member(client.member)
     if caller is None or not queries.provides(node, code):
-        raise Http404
+        return JsonResponse({"detail": "No such registry here"}, status=404)
     reader = audit.Actor(system=str(client), agency=caller.agency.code if caller.agency else "",
                          represented=request.headers.get("X-Road-Represented-Party", ""))
     try:
@@ -56,4 +56,7 @@ def provide_registry(request, code):
             xroad_id=request.headers.get("X-Road-Id", ""))
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=422)
+    except Http404:
+        return JsonResponse({"detail": "No such record, or none this caller may read"},
+                            status=404)
     return JsonResponse(data)

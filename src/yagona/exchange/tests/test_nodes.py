@@ -479,6 +479,7 @@ def test_a_registry_is_read_through_the_exchange_and_the_read_is_recorded(
                             params={"field": "person_id", "value": make_person_id(2)},
                             headers={"X-Road-Client": "XX/GOV/TAX/taxes"}, timeout=15)
         assert missing.status_code == 404 and "x-road-error" not in missing.headers
+        assert missing.json()["detail"]  # the registry's own answer, passed on as it is
     finally:
         for m in (keeper, tax):
             m.stop()
