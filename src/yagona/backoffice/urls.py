@@ -1,12 +1,13 @@
 from django.urls import path
 
-from yagona.backoffice import registries, views
+from yagona.backoffice import exchange, registries, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("assisted/", views.assisted, name="assisted"),
     path("platform/", views.platform, name="platform"),
+    path("platform/exchange/", exchange.authority, name="exchange"),
     path("registries/", registries.registry_list, name="registries"),
     path("registries/define/", registries.registry_define, name="registry-define"),
     path("registries/<str:code>/", registries.registry_page, name="registry"),

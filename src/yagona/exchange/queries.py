@@ -29,3 +29,22 @@ def provides(node: Node, registry_code: str) -> bool:
     agency = node.member.agency_id
     return agency is not None and Registry.objects.filter(
         code=registry_code, agency_id=agency, active=True).exists()
+
+
+def pending_requests():
+    from yagona.exchange.models import SigningRequest
+
+    return list(SigningRequest.objects.filter(status=SigningRequest.Status.PENDING)
+                .select_related("member", "node").order_by("submitted_at"))
+
+
+def members():
+    """Every member with its subsystems, nodes and live certificates, for the authority."""
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    from yagona.exchange.models import Certificate
+
+    live = Certificate.objects.filter(revoked_at__isnull=True, not_after__gt=timezone.now())
+    return list(Member.objects.order_by("member_class", "code").prefetch_related(
+        "subsystems", "nodes", Prefetch("certificates", queryset=live, to_attr="live")))
