@@ -6,6 +6,8 @@ from yagona.applications.workflow import Status
 
 
 def title(item) -> str:
+    if item.event == "data_read":
+        return _("%(agency)s read your data") % {"agency": item.params.get("agency", "")}
     number = item.params.get("number", "")
     service = item.params.get("service", "")
     texts = {
@@ -23,6 +25,10 @@ def title(item) -> str:
 
 
 def body(item) -> str:
+    if item.event == "data_read":
+        return _("%(agency)s read your record in the %(registry)s, not for an application of "
+                 "yours. Your account shows who used your data, when and for what.") % {
+            "agency": item.params.get("agency", ""), "registry": item.params.get("registry", "")}
     status = item.params.get("status")
     label = Status(status).label if status in Status.values else ""
     text = _("Status: %(status)s.") % {"status": label} if label else ""

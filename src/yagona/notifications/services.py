@@ -25,3 +25,14 @@ def mark_read(user, item_id: int) -> None:
 
 def mark_all_read(user) -> None:
     InboxItem.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notify_data_read(person, agency_name: str, registry_name: str) -> None:
+    """Tell a person that an agency read their record outside any application of theirs;
+    once a day per agency and register, however many reads."""
+    today = timezone.localdate()
+    if InboxItem.objects.filter(recipient=person, event="data_read", created_at__date=today,
+                                params__agency=agency_name,
+                                params__registry=registry_name).exists():
+        return
+    notify([person], None, "data_read", {"agency": agency_name, "registry": registry_name})

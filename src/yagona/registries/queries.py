@@ -1,6 +1,6 @@
 """Reads of registries. A staff read of a record with personal fields is audited."""
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 
 from yagona.accounts.models import OfficialRole
@@ -115,12 +115,17 @@ def note_reads(actor: audit.Actor, rows: list[Record], client: str = "") -> None
         return
     reader = actor.agency or OfficialRole.objects.filter(user=actor.user).values_list(
         "agency__code", flat=True).first() or ""
-    codes = dict(Registry.objects.filter(pk__in={row.registry_id for row in logged})
-                 .values_list("pk", "code"))
+    registries = Registry.objects.in_bulk({row.registry_id for row in logged})
+    schemas = {(v.registry_id, v.version): v for v in RegistryVersion.objects.filter(
+        registry__in=registries)}
     with transaction.atomic():
         for row in logged:
+            registry = registries[row.registry_id]
             audit.record(actor, "registry.record_read", "record", row.uuid,
-                         {"registry": codes[row.registry_id], "client": client}, agency=reader)
+                         {"registry": registry.code, "client": client}, agency=reader)
+            # Staff reads in the back office or through the API serve no application of
+            # the person's: they are told.
+            _tell_the_person(registry, schemas[(registry.pk, row.version)], row, reader)
 
 
 _PERSONAL: dict[tuple[int, int], bool] = {}
@@ -171,7 +176,32 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
                          {"registry": found.code, "client": reader.system, "user": user,
                           "purpose": purpose, "xroad_id": xroad_id, "fields": sorted(data),
                           "channel": "exchange"}, agency=reader.agency)
+            _tell_the_person(found, current, key.record, reader.agency, purpose)
     return data
+
+
+def _tell_the_person(registry: Registry, schema: RegistryVersion, row: Record, agency: str,
+                     purpose: str = "") -> None:
+    """A read outside any application the person started is notified to them (the
+    record's person-ID key names them; an application of theirs is named by its number
+    in the purpose)."""
+    from yagona.accounts.models import User
+    from yagona.agencies.models import Agency
+    from yagona.applications.models import Application
+
+    keys = [f for f in schema.key_fields
+            if (schema.schema["properties"].get(f) or {}).get("x-person-id")]
+    person = User.objects.filter(username__in=[row.data.get(f) for f in keys]).first()
+    if person is None:
+        return
+    if purpose and Application.objects.filter(party_id=person.username).filter(
+            models.Q(registration_number=purpose) | models.Q(uuid__startswith=purpose)
+            ).exists():
+        return
+    from yagona.notifications.services import notify_data_read
+
+    reader = Agency.objects.filter(code=agency).first()
+    notify_data_read(person, reader.display_name if reader else agency, registry.display_name)
 
 
 def readable(actor: audit.Actor) -> list[tuple[Registry, RegistryVersion, object]]:

@@ -186,3 +186,30 @@ def test_a_person_sees_who_read_their_record_and_can_narrow_it(population, peopl
     later = client.get("/account/data-usage/", {"from": tomorrow}).content.decode()
     assert "Nobody has read your data" in later
     assert client.get("/account/data-usage/", {"from": "not a date"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_read_outside_the_persons_applications_is_told_to_them_once_a_day(population,
+                                                                             people):
+    from yagona.notifications.models import InboxItem
+
+    services.create(SYSTEM, "population", person(1))
+    operator = audit.Actor(user=people["operator"])
+    for _ in range(3):
+        queries.find(operator, "population", "person_id", make_person_id(1))
+    told = InboxItem.objects.filter(recipient=people["citizen"], event="data_read")
+    assert told.count() == 1  # three reads, one notice today
+    services.give_grant(SYSTEM, "population", "TAX", ["person_id"], False)
+    tax = Agency.objects.get(code="TAX")
+    from yagona.applications import services as applications
+    from yagona.catalogue.models import Service
+
+    service = Service.objects.filter(agency=tax, online=True, active=True).first()
+    draft = applications.start(people["citizen"], service)
+    reader = audit.Actor(system="XX/GOV/TAX/taxes", agency="TAX")
+    queries.read_for_exchange(reader, "population", tax.pk, "person_id", make_person_id(1),
+                              purpose=draft.reference)
+    assert told.count() == 1  # for an application of hers: no notice
+    queries.read_for_exchange(reader, "population", tax.pk, "person_id", make_person_id(1),
+                              purpose="TAX-2026-999999")
+    assert told.count() == 2 and "Tax" in told.latest("pk").title
