@@ -64,3 +64,8 @@ def test_a_keeper_corrects_a_record_the_citizen_then_sees(pack_code, language, l
     portal.goto(f"{base}/account/registers/")
     assert "Ишкошим" in portal.content()
     accessible(portal, "your data in the state registers")
+    portal.goto(f"{base}/account/data-usage/")
+    assert keeper["person_id"] in portal.content()  # the keeper's reads, shown to her
+    accessible(portal, "who used your data")
+    portal.goto(f"{base}/account/consents/")
+    accessible(portal, "your consents")

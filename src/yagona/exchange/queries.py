@@ -48,3 +48,8 @@ def members():
     live = Certificate.objects.filter(revoked_at__isnull=True, not_after__gt=timezone.now())
     return list(Member.objects.order_by("member_class", "code").prefetch_related(
         "subsystems", "nodes", Prefetch("certificates", queryset=live, to_attr="live")))
+
+
+def organisations():
+    """Members outside government (companies, NGOs): who a person may consent to."""
+    return list(Member.objects.exclude(member_class="GOV").order_by("name"))

@@ -53,7 +53,8 @@ def provide_registry(request, code):
             reader, code, caller.agency_id, request.GET.get("field", ""),
             request.GET.get("value", ""), user=request.headers.get("X-Road-UserId", ""),
             purpose=request.headers.get("X-Road-Issue", ""),
-            xroad_id=request.headers.get("X-Road-Id", ""))
+            xroad_id=request.headers.get("X-Road-Id", ""),
+            consent_of="" if caller.member_class == "GOV" else str(caller.identifier))
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=422)
     except Http404:

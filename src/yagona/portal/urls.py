@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/inbox/", views.inbox, name="inbox"),
     path("account/registers/", views.my_registers, name="registers"),
     path("account/data-usage/", views.data_usage, name="data-usage"),
+    path("account/consents/", views.consents, name="consents"),
     path("account/inbox/<int:item_id>/read/", views.inbox_read, name="inbox-read"),
     path("language/<str:code>/", views.set_language, name="set-language"),
 ]

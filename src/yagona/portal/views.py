@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -298,6 +298,50 @@ def data_usage(request):
     return render(request, "portal/data_usage.html", {
         "rows": rows, "readers": readers, "filters": filters,
         "limit": registries.MAX_READS_SHOWN})
+
+
+@permission(SIGNED_IN)
+def consents(request):
+    """The person's consents: organisations outside government that may read some of
+    their data through the exchange, for a purpose and a time; given and revoked here."""
+    from datetime import date
+
+    from yagona.exchange import queries as exchange
+    from yagona.registries import queries as registries
+    from yagona.registries import services as registry_services
+
+    errors, values = {}, {}
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            registry_services.revoke_consent(request.user, _int(request.POST.get("consent")))
+            messages.success(request, _("The consent is revoked."))
+            return redirect("portal:consents")
+        values = {"registry": request.POST.get("registry", ""),
+                  "member": request.POST.get("member", ""),
+                  "fields": request.POST.getlist("fields"),
+                  "purpose": request.POST.get("purpose", "").strip(),
+                  "until": request.POST.get("until", "")}
+        try:
+            until = date.fromisoformat(values["until"])
+        except ValueError:
+            until = None
+        try:
+            registry_services.give_consent(request.user, values["registry"], values["member"],
+                                           values["fields"], values["purpose"], until)
+        except ValidationError as exc:
+            errors = {k: v[0] for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, _("The consent is given."))
+            return redirect("portal:consents")
+    own = registries.own_records(request.user)
+    return render(request, "portal/consents.html", {
+        "consents": registries.consents_of(request.user), "errors": errors, "values": values,
+        "organisations": exchange.organisations(),
+        "registers": [(registry, [(f, registries.display_label(schema, f))
+                                  for f in schema.fields if f in record.data])
+                      for registry, schema, record in own],
+        "today": timezone.localdate(),
+    }, status=400 if errors else 200)
 
 
 @permission(SIGNED_IN)

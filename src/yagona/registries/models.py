@@ -199,3 +199,23 @@ class Grant(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registry", "agency"],
                                                name="one_grant_per_agency")]
+
+
+class Consent(models.Model):
+    """A person's consent that an organisation outside government (a bank, say: an
+    exchange member of class COM or NGO) reads some fields of their record through the
+    data exchange, for a purpose, until a date; revocable at any time."""
+
+    person = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                               related_name="consents")
+    registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="consents")
+    member = models.CharField(max_length=200)  # the exchange member, TJ/COM/020000013
+    member_name = models.CharField(max_length=300)
+    fields = models.JSONField(default=list)
+    purpose = models.CharField(max_length=500)
+    given_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "member"])]

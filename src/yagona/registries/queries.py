@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from yagona.accounts.models import OfficialRole
 from yagona.core import audit
@@ -146,12 +147,13 @@ def forget_personal_versions() -> None:
 
 
 def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id, field: str,
-                      value: str, *, user: str = "", purpose: str = "", xroad_id: str = ""
-                      ) -> dict:
+                      value: str, *, user: str = "", purpose: str = "", xroad_id: str = "",
+                      consent_of: str = "") -> dict:
     """A record as another agency's information system may read it through the data
     exchange (``reader.system`` names the calling subsystem, ``reader.agency`` its
-    agency), or 404. The read is recorded for the person: the reading system, the
-    official (X-Road-UserId), the purpose and the fields given."""
+    agency), or 404. A member outside government (``consent_of``: its identifier) reads
+    only what the person consented to. The read is recorded for the person: the reading
+    system, the official (X-Road-UserId), the purpose and the fields given."""
     from django.core.exceptions import ValidationError
 
     from yagona.registries.access import access_of_agencies
@@ -162,13 +164,20 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
     if current is None:
         raise Http404
     found = current.registry
-    access = access_of_agencies({client_agency_id} - {None}, found, current.public_fields)
-    if field not in current.key_fields or not access.shows(field):
+    if field not in current.key_fields:
         raise ValidationError({"field": f"{field} is not a key of {registry_code}"})
+    if consent_of:  # outside government: what the person consented to, and public fields
+        access = None
+    else:
+        access = access_of_agencies({client_agency_id} - {None}, found, current.public_fields)
+        if not access.shows(field):
+            raise ValidationError({"field": f"{field} is not a key of {registry_code}"})
     key = (RecordKey.objects.select_related("record")
            .filter(registry=found, field=field, value=str(value)).first())
     if key is None:
         raise Http404
+    if access is None:
+        access = _consented(found, current, key.record, consent_of)
     data = access.filter(key.record.data)
     if _personal(found.pk, key.record.version):
         with transaction.atomic():
@@ -178,6 +187,29 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
                           "channel": "exchange"}, agency=reader.agency)
             _tell_the_person(found, current, key.record, reader.agency, purpose)
     return data
+
+
+def _consented(registry: Registry, schema: RegistryVersion, row: Record, member: str):
+    """The fields the record's person let ``member`` read, now; 404 without a consent."""
+    from yagona.registries.access import Access
+    from yagona.registries.models import Consent
+
+    people = [row.data.get(f) for f in schema.key_fields
+              if (schema.schema["properties"].get(f) or {}).get("x-person-id")]
+    consents = Consent.objects.filter(
+        person__username__in=people, registry=registry, member=member,
+        revoked_at__isnull=True, valid_until__gte=timezone.localdate())
+    fields = {f for c in consents for f in c.fields}
+    if not fields:
+        raise Http404
+    return Access(frozenset(fields | set(schema.key_fields) | set(schema.public_fields)), False)
+
+
+def consents_of(person):
+    from yagona.registries.models import Consent
+
+    return list(Consent.objects.filter(person=person).select_related("registry")
+                .order_by("-given_at"))
 
 
 def _tell_the_person(registry: Registry, schema: RegistryVersion, row: Record, agency: str,
@@ -363,6 +395,12 @@ def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
 
     return [(localized(schema.labels.get(name)) or name, display_text(schema, name, data[name]))
             for name in schema.fields if name in data]
+
+
+def display_label(schema: RegistryVersion, field: str) -> str:
+    from yagona.core.text import localized
+
+    return localized(schema.labels.get(field)) or field
 
 
 def display_text(schema: RegistryVersion, path: str, value) -> str:

@@ -449,3 +449,63 @@ def _revise(record: Record, actor: audit.Actor, operation: str, at, reason: str,
                  {"registry": record.registry.code, "fields": fields or sorted(changes),
                   "reason": reason, "requested_by": requested_by},
                  agency=record.registry.agency.code)
+
+
+# --- consents ------------------------------------------------------------------------
+
+MAX_CONSENT_DAYS = 366
+
+
+def give_consent(person, registry_code: str, member_id: str, fields: list[str], purpose: str,
+                 until: date):
+    """The person lets an organisation outside government read these fields of their
+    record in this registry, for this purpose, until this date."""
+    from datetime import timedelta
+
+    from yagona.exchange import queries as exchange
+    from yagona.exchange.ids import BadIdentifier, MemberId
+    from yagona.registries.models import Consent
+
+    registry = Registry.objects.filter(code=registry_code, active=True).first()
+    if registry is None:
+        raise Http404
+    version = current_version(registry)
+    problems = {}
+    try:
+        member = exchange.member(MemberId.parse(member_id))
+    except BadIdentifier:
+        member = None
+    if member is None or member.member_class == "GOV":
+        problems["member"] = _("Choose an organisation.")
+    fields = [f for f in version.fields if f in set(fields)]
+    if not fields:
+        problems["fields"] = _("Choose the data it may read.")
+    if not (purpose or "").strip():
+        problems["purpose"] = _("Say what it may use the data for.")
+    today = timezone.localdate()
+    if until is None or not today <= until <= today + timedelta(days=MAX_CONSENT_DAYS):
+        problems["until"] = _("Choose a date from today to a year from now.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        consent = Consent.objects.create(person=person, registry=registry, member=member_id,
+                                         member_name=member.name, fields=fields,
+                                         purpose=purpose.strip()[:500], valid_until=until)
+        audit.record(audit.Actor(user=person), "registry.consent_given", "consent", consent.pk,
+                     {"registry": registry.code, "member": member_id, "fields": fields,
+                      "until": until.isoformat()})
+    return consent
+
+
+def revoke_consent(person, consent_id) -> None:
+    from yagona.registries.models import Consent
+
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().filter(
+            pk=consent_id, person=person, revoked_at__isnull=True).first()
+        if consent is None:
+            raise Http404
+        consent.revoked_at = timezone.now()
+        consent.save(update_fields=["revoked_at"])
+        audit.record(audit.Actor(user=person), "registry.consent_revoked", "consent",
+                     consent.pk, {"member": consent.member})

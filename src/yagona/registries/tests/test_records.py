@@ -213,3 +213,46 @@ def test_a_read_outside_the_persons_applications_is_told_to_them_once_a_day(popu
     queries.read_for_exchange(reader, "population", tax.pk, "person_id", make_person_id(1),
                               purpose="TAX-2026-999999")
     assert told.count() == 2 and "Tax" in told.latest("pk").title
+
+
+@pytest.mark.django_db
+def test_an_organisation_outside_government_reads_only_what_the_person_consented_to(
+        population, people):
+    from django.core.exceptions import ValidationError
+
+    from yagona.exchange import services as exchange
+    from yagona.testing.web import signed_in
+
+    services.create(SYSTEM, "population", person(1, birth_place="Khujand"))
+    bank = exchange.register_member(SYSTEM, "COM", "020000013", "Bank «Eskhata»")
+    reader = audit.Actor(system="XX/COM/020000013/loans")
+
+    def read():
+        return queries.read_for_exchange(reader, "population", None, "person_id",
+                                         make_person_id(1), consent_of=str(bank.identifier))
+
+    with pytest.raises(Http404):  # no consent, no data
+        read()
+    client = signed_in(people["citizen"])
+    until = (timezone.localdate() + timedelta(days=30)).isoformat()
+    refused = client.post("/account/consents/", {"registry": "population",
+                                                 "member": "XX/GOV/REG", "fields": [],
+                                                 "purpose": "", "until": "2999-01-01"})
+    assert refused.status_code == 400  # a government body, no data, no purpose, too far
+    given = client.post("/account/consents/", {
+        "registry": "population", "member": str(bank.identifier),
+        "fields": ["surname", "birth_place"], "purpose": "A loan", "until": until})
+    assert given.status_code == 302
+    assert read() == {"person_id": make_person_id(1), "surname": "Раҳимова",
+                      "birth_place": "Khujand"}
+    assert "Bank «Eskhata»" in client.get("/account/consents/").content.decode()
+    consent = people["citizen"].consents.get()
+    with pytest.raises(Http404):  # someone else cannot revoke it
+        services.revoke_consent(people["other"], consent.pk)
+    client.post("/account/consents/", {"action": "revoke", "consent": consent.pk})
+    with pytest.raises(Http404):
+        read()
+    with pytest.raises(ValidationError):
+        services.give_consent(people["citizen"], "population", str(bank.identifier),
+                              ["surname"], "A loan", timezone.localdate() - timedelta(days=1))
+    assert AuditEntry.objects.filter(action="registry.consent_revoked").exists()
