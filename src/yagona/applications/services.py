@@ -286,9 +286,12 @@ def apply_in_one_go(user, service, answers: dict, *, party_key: str = "self",
         raise
 
 
-def submission_errors(application: Application, check_files: bool = True) -> dict[str, str]:
+def submission_errors(application: Application, check_files: bool = True,
+                      prefilled: dict | None = None) -> dict[str, str]:
+    """``prefilled``: answers read from the registries (applications.prefill), which count
+    as given without being stored before the submission."""
     form = FormDefinition(application.service.form)
-    errors = form.errors(application.answers)
+    errors = form.errors({**application.answers, **(prefilled or {})})
     for name, field in form.fields.items() if check_files else ():
         value = application.answers.get(name)
         if field.is_file and value and not application.attachments.filter(
@@ -297,17 +300,21 @@ def submission_errors(application: Application, check_files: bool = True) -> dic
     return errors
 
 
-def submit(user, application: Application) -> Application:
-    """Submit a draft: registration number, due date, timeline, audit, inbox. Idempotent."""
+def submit(user, application: Application, prefilled: dict | None = None) -> Application:
+    """Submit a draft: registration number, due date, timeline, audit, inbox. Idempotent.
+    ``prefilled`` answers (read from the registries) are stored now, with the rest."""
     with transaction.atomic():
         application = _lock(application)
         if application.status != Status.DRAFT:
             return application  # a double click or a retry: the first submission stands
-        return _submit_locked(user, application)
+        return _submit_locked(user, application, prefilled=prefilled)
 
 
-def _submit_locked(user, application: Application, check_files: bool = True) -> Application:
+def _submit_locked(user, application: Application, check_files: bool = True,
+                   prefilled: dict | None = None) -> Application:
     """The submission itself, on a draft the caller holds locked inside its transaction."""
+    if prefilled:
+        application.answers = {**application.answers, **prefilled}
     errors = submission_errors(application, check_files)
     if errors:
         raise ValidationError(errors)

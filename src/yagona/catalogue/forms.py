@@ -51,6 +51,12 @@ class Field:
         return "x-attachment" in self.schema
 
     @property
+    def prefill(self) -> dict | None:
+        """Where the state already holds the answer (once-only): ``{registry, field}`` of
+        the applicant's record, read through the applying agency's exchange node."""
+        return self.ui.get("prefill")
+
+    @property
     def attachment_rules(self) -> dict:
         return self.schema.get("x-attachment", {})
 
@@ -262,6 +268,10 @@ class FormDefinition:
                 check_texts(field.ui["hint"], languages, f"{where}: field {name}.hint", problems)
             if field.widget not in WIDGETS:
                 problems.append(f"{where}: field {name!r}: unknown widget {field.widget!r}")
+            prefill = field.prefill
+            if prefill is not None and not (isinstance(prefill, dict) and set(prefill) == {
+                    "registry", "field"} and all(isinstance(v, str) for v in prefill.values())):
+                problems.append(f"{where}: field {name!r}: prefill is {{registry, field}}")
             for value in field.schema.get("enum", []):
                 check_texts((field.ui.get("options") or {}).get(str(value)), languages,
                             f"{where}: field {name}.options.{value}", problems)

@@ -18,7 +18,6 @@ from yagona.exchange import ca, services
 from yagona.exchange.models import Certificate
 
 CLIENT_PORTS, PEER_PORTS = 8601, 5501
-CASE_SYSTEM = "services"
 
 
 def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
@@ -37,9 +36,10 @@ def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
     configs = []
     for index, agency in enumerate(sorted(agencies, key=lambda a: a.code)):
         member = services.member_for_agency(SYSTEM, agency)
-        services.add_subsystem(SYSTEM, member, CASE_SYSTEM, "Case handling")
+        services.add_subsystem(SYSTEM, member, services.CASE_SUBSYSTEM, "Case handling")
         client_port, peer_port = CLIENT_PORTS + index, PEER_PORTS + index
-        node = services.add_node(SYSTEM, member, "node1", f"https://127.0.0.1:{peer_port}")
+        node = services.add_node(SYSTEM, member, "node1", f"https://127.0.0.1:{peer_port}",
+                                 client_url=f"http://127.0.0.1:{client_port}")
         home = folder / agency.code
         home.mkdir(parents=True, exist_ok=True)
         for kind in ("tls", "sign"):
@@ -66,7 +66,7 @@ def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
         configs.append(config)
     for grant in grants:
         client = services.member_for_agency(SYSTEM, grant.agency).subsystems.get(
-            code=CASE_SYSTEM)
+            code=services.CASE_SUBSYSTEM)
         services.allow(SYSTEM, registries[grant.registry.code], client, "GET", "/records")
     return configs
 

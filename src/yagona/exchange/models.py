@@ -99,6 +99,9 @@ class Node(models.Model):
     # SHA-256 of the token the node shows when it calls the platform's own systems (the
     # registries it provides); the token itself is in the node's configuration only.
     system_token = models.CharField(max_length=64, blank=True)
+    # Where the platform's own systems reach the node's client side, when the member's
+    # case handling runs on the platform (http://127.0.0.1:8601): once-only prefilling.
+    client_url = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "name"], name="one_node_name")]

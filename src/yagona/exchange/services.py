@@ -73,13 +73,15 @@ def add_subsystem(actor: audit.Actor, member: Member, code: str, name: str = "")
     return subsystem
 
 
-def add_node(actor: audit.Actor, member: Member, name: str, address: str) -> Node:
+def add_node(actor: audit.Actor, member: Member, name: str, address: str,
+             client_url: str = "") -> Node:
     _authority(actor)
     if not address.startswith("https://"):
         raise ValidationError({"address": _("Nodes talk over HTTPS: https://host:port")})
     with transaction.atomic():
         node, _created = Node.objects.update_or_create(
-            member=member, name=_code(name, "name"), defaults={"address": address})
+            member=member, name=_code(name, "name"),
+            defaults={"address": address, "client_url": client_url})
         audit.record(actor, "exchange.node_registered", "exchange_node",
                      f"{member.identifier}/{node.name}", {"address": address})
     return node
@@ -106,6 +108,8 @@ def member_for_agency(actor: audit.Actor, agency) -> Member:
 
 
 REGISTRY_SUBSYSTEM = "registries"
+# An agency's case handling on the platform, the client of its once-only reads.
+CASE_SUBSYSTEM = "services"
 
 
 def offer_registries(actor: audit.Actor) -> list[ExchangeService]:

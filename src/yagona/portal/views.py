@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
+from yagona.applications import prefill
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
 from yagona.applications.files import FileRejected
@@ -137,12 +138,15 @@ def form_page(request, uuid, page_id):
     page = form.page(page_id)
     if page is None:
         raise Http404
-    answers = dict(application.answers)
+    known = prefill.prefilled(request.user, application)  # read-only: the state holds it
+    answers = {**application.answers, **prefill.values(known)}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        fields = list(page.fields)
+        fields = [f for f in page.fields if f.name not in known]
         posted = {f.name: f.coerce(request.POST.get(f.name, "")) for f in fields if not f.is_file}
-        extra = set(request.POST) - {f.name for f in fields} - {"csrfmiddlewaretoken", "action"}
+        # A value posted for a prefilled field is ignored: the register's value stands.
+        extra = set(request.POST) - {f.name for f in page.fields} - {"csrfmiddlewaretoken",
+                                                                     "action"}
         try:
             errors = apply.save_answers(request.user, application, {
                 **posted, **{name: request.POST.get(name) for name in extra}},
@@ -150,7 +154,7 @@ def form_page(request, uuid, page_id):
         except apply.Tampered:
             return HttpResponseBadRequest(_("The form was changed. Please start again."))
         application.refresh_from_db()
-        answers = dict(application.answers)
+        answers = {**application.answers, **prefill.values(known)}
         # A file question is answered by its upload below, not by the fields above.
         errors = {name: message for name, message in errors.items()
                   if not (name in form.fields and form.fields[name].is_file)}
@@ -162,7 +166,7 @@ def form_page(request, uuid, page_id):
                 except FileRejected as exc:
                     errors[field.name] = str(exc)
                 application.refresh_from_db()
-                answers = dict(application.answers)
+                answers = {**application.answers, **prefill.values(known)}
         if field_errors := form.errors(answers, only=[
                 f.name for f in form.visible_fields(page, answers)]):
             errors = {**field_errors, **errors}
@@ -180,7 +184,8 @@ def form_page(request, uuid, page_id):
     index = [p.id for p in form.pages].index(page.id)
     return render(request, "portal/form_page.html", {
         "application": application, "page": page, "errors": errors,
-        "fields": [_bound(field, answers, errors, application)
+        "fields": [{**_bound(field, answers, errors, application),
+                    "prefilled": known.get(field.name)}
                    for field in form.rendered_fields(page, answers)],
         "back_url": back, "step": index + 1, "steps": len(form.pages),
     }, status=400 if errors else 200)
@@ -202,23 +207,25 @@ def _bound(field, answers, errors, application):
 def check_answers(request, uuid):
     application = apply.editable(request.user, uuid)
     form = FormDefinition(application.service.form)
-    errors = apply.submission_errors(application)
+    known = prefill.prefilled(request.user, application)
+    errors = apply.submission_errors(application, prefilled=prefill.values(known))
     if request.method == "POST" and not errors:
         try:
-            application = apply.submit(request.user, application)
+            application = apply.submit(request.user, application, prefill.values(known))
         except ValidationError as exc:
             errors = exc.message_dict
         else:
             return redirect("portal:submitted", application.uuid)
     rows = []
+    answers = {**application.answers, **prefill.values(known)}
     for page in form.pages:
-        for field in form.visible_fields(page, application.answers):
-            value = application.answers.get(field.name)
+        for field in form.visible_fields(page, answers):
+            value = answers.get(field.name)
             if field.is_file and value:
                 attachment = application.attachments.filter(uuid=value).first()
                 value = attachment.filename if attachment else ""
             rows.append({"field": field, "value": field.display(value), "page": page,
-                         "error": errors.get(field.name)})
+                         "error": errors.get(field.name), "prefilled": known.get(field.name)})
     return render(request, "portal/check_answers.html",
                   {"application": application, "rows": rows, "errors": errors},
                   status=400 if request.method == "POST" and errors else 200)

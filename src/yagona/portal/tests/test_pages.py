@@ -106,3 +106,62 @@ def test_officials_need_the_second_factor(people):
     response = client.get("/office/", follow=True)
     assert response.status_code == 200
     assert client.get("/office/TAX/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_answer_the_state_holds_is_prefilled_read_only_and_stored_only_on_submit(
+        people, monkeypatch):
+    from yagona.exchange import client as exchange_client
+
+    service = Service.objects.get(code="tax-clearance")
+    service.form["schema"]["properties"]["address"] = {"type": "string", "minLength": 5}
+    service.form["schema"]["required"].append("address")
+    service.form["ui"]["pages"][0]["fields"].append("address")
+    service.form["ui"]["fields"]["address"] = {
+        "label": {"en": "Home address", "ru": "Адрес"},
+        "prefill": {"registry": "population", "field": "address"}}
+    service.save()
+    asked = []
+
+    def through_the_exchange(agency, registry, field, value, *, user="", issue=""):
+        asked.append((agency.code, registry.code, field, value, user, issue))
+        return {"person_id": value, "address": {"region": "Sughd", "city": "Khujand",
+                                                "street": "Lenin", "house": "1"}}
+
+    monkeypatch.setattr(exchange_client, "read_registry", through_the_exchange)
+    client = signed_in(people["citizen"])
+    client.post("/services/tax-clearance/start/", {"party": "self"})
+    application = Application.objects.get()
+    base = f"/applications/{application.uuid}"
+    page = client.get(f"{base}/page/purpose/").content.decode()
+    assert "Sughd, Khujand, Lenin, 1" in page and "through the data exchange" in page
+    assert 'name="address"' not in page  # read-only: nothing to type
+    assert asked == [("TAX", "population", "person_id", people["citizen"].username,
+                      people["citizen"].username, application.reference)]
+    response = client.post(f"{base}/page/purpose/", {"purpose": "A tender",
+                                                     "address": "tampered"})
+    assert response["Location"] == f"{base}/check/"
+    application.refresh_from_db()
+    assert "address" not in application.answers  # not stored with the draft
+    assert "Sughd, Khujand" in client.get(f"{base}/check/").content.decode()
+    client.post(f"{base}/check/")
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.answers["address"] == "Sughd, Khujand, Lenin, 1"
+    assert len(asked) == 1  # read once for the draft, kept in the cache meanwhile
+
+
+@pytest.mark.django_db
+def test_without_the_exchange_the_applicant_answers_by_hand(people, monkeypatch):
+    from yagona.exchange import client as exchange_client
+
+    service = Service.objects.get(code="tax-clearance")
+    service.form["ui"]["fields"]["purpose"]["prefill"] = {"registry": "population",
+                                                          "field": "address"}
+    service.save()
+    monkeypatch.setattr(exchange_client, "read_registry", lambda *a, **k: None)
+    client = signed_in(people["citizen"])
+    client.post("/services/tax-clearance/start/", {"party": "self"})
+    application = Application.objects.get()
+    page = client.get(f"/applications/{application.uuid}/page/purpose/").content.decode()
+    assert 'name="purpose"' in page

@@ -1,0 +1,57 @@
+"""Once-only: answers the state already holds, read from the base registries through
+the applying agency's exchange node when the applicant opens the form.
+
+What is read is kept in the cache for the draft, not in the database: it is stored only
+with the submitted application (the rule of Singapore's Myinfo). Without the exchange,
+or for a field the agency may not read, the applicant answers by hand.
+"""
+
+from django.core.cache import cache
+from django.http import Http404
+
+from yagona.catalogue.forms import FormDefinition
+
+KEEP_SECONDS = 3600
+
+
+def prefilled(user, application) -> dict[str, dict]:
+    """{field: {"value": text, "source": registry name}} for the draft's bound fields."""
+    form = FormDefinition(application.service.form)
+    bound = {name: f.prefill for name, f in form.fields.items() if f.prefill}
+    if not bound or application.party_kind != "person":
+        return {}
+    key = f"prefill:{application.uuid}"
+    found = cache.get(key)
+    if found is None:
+        found = _read(user, application, bound)
+        cache.set(key, found, KEEP_SECONDS)
+    return found
+
+
+def _read(user, application, bound: dict[str, dict]) -> dict[str, dict]:
+    from yagona.exchange import client
+    from yagona.registries import queries as registries
+
+    out = {}
+    for code in sorted({b["registry"] for b in bound.values()}):
+        try:
+            registry = registries.registry(code)
+        except Http404:  # a registry retired since the form was written: nothing to read
+            continue
+        schema = registries.version(registry)
+        key = next((f for f in schema.key_fields
+                    if (schema.schema["properties"].get(f) or {}).get("x-person-id")), None)
+        if key is None:
+            continue
+        record = client.read_registry(application.agency, registry, key, application.party_id,
+                                      user=user.username, issue=application.reference)
+        for name, binding in bound.items():
+            if binding["registry"] == code and record and binding["field"] in record:
+                out[name] = {"value": registries.display_text(schema, binding["field"],
+                                                              record[binding["field"]]),
+                             "source": registry.display_name}
+    return out
+
+
+def values(found: dict[str, dict]) -> dict[str, str]:
+    return {name: entry["value"] for name, entry in found.items()}
