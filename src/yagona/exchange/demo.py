@@ -64,11 +64,24 @@ def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
             "system_token": services.issue_system_token(SYSTEM, node) if own else "",
             "limits": {"conf_refresh_seconds": 10}}, allow_unicode=True))
         configs.append(config)
+    _companies()
     for grant in grants:
         client = services.member_for_agency(SYSTEM, grant.agency).subsystems.get(
             code=services.CASE_SUBSYSTEM)
         services.allow(SYSTEM, registries[grant.registry.code], client, "GET", "/records")
     return configs
+
+
+def _companies() -> None:
+    """The demo's companies (demo.yaml's mandates) as members outside government: whom
+    a citizen may consent to in the portal."""
+    from yagona.core.countries import pack_dir, read_yaml
+
+    data = read_yaml(pack_dir() / "demo.yaml") or {}
+    for mandate in data.get("mandates", []):
+        company = mandate.get("organisation")
+        if company:
+            services.register_member(SYSTEM, "COM", company["business_id"], company["name"])
 
 
 def _trusted(path: Path) -> bool:
