@@ -21,7 +21,7 @@ class Command(BaseCommand):
         for person in loaded["officials"]:
             extra = " (service centre)" if person.get("service_centre") else ""
             where = person.get("agency", "all agencies and the catalogue")
-            out(f"  {person['role']:<15}{person['person_id']:<12} {person['last_name']} "
+            out(f"  {person['role']:<16}{person['person_id']:<12} {person['last_name']} "
                 f"{person['first_name']}, {where}{extra}")
         out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
             f"authenticator app), or run 'yagona demo-code' (now: {code}).")
