@@ -43,8 +43,10 @@ def _read(user, application, bound: dict[str, dict]) -> dict[str, dict]:
                     if (schema.schema["properties"].get(f) or {}).get("x-person-id")), None)
         if key is None:
             continue
+        wanted = sorted({b["field"] for b in bound.values() if b["registry"] == code})
         record = client.read_registry(application.agency, registry, key, application.party_id,
-                                      user=user.username, issue=application.reference)
+                                      user=user.username, issue=application.reference,
+                                      fields=wanted)
         for name, binding in bound.items():
             if binding["registry"] == code and record and binding["field"] in record:
                 out[name] = {"value": registries.display_text(schema, binding["field"],

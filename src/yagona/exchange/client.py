@@ -15,10 +15,11 @@ TIMEOUT_SECONDS = 5
 
 
 def read_registry(agency, registry, field: str, value: str, *, user: str = "",
-                  issue: str = "") -> dict | None:
+                  issue: str = "", fields: list[str] | None = None) -> dict | None:
     """The record of ``registry`` whose key ``field`` is ``value``, as ``agency`` may read
     it, fetched through the agency's node; None when there is no such record or the
-    exchange cannot answer now (the caller then asks the person instead)."""
+    exchange cannot answer now (the caller then asks the person instead). ``fields``: only
+    these (what the form needs, no more)."""
     instance = services.instance()
     node = (Node.objects.filter(member__agency=agency).exclude(client_url="")
             .select_related("member").first())
@@ -27,7 +28,7 @@ def read_registry(agency, registry, field: str, value: str, *, user: str = "",
     keeper = registry.agency.code
     url = (f"{node.client_url.rstrip('/')}/r1/{instance}/GOV/{keeper}/"
            f"{services.REGISTRY_SUBSYSTEM}/{registry.code}/records?"
-           f"{urlencode({'field': field, 'value': value})}")
+           f"{urlencode({'field': field, 'value': value, 'fields': ','.join(fields or [])})}")
     if not url.startswith(("http://", "https://")):
         return None
     request = urllib.request.Request(url, headers={  # noqa: S310 - checked just above

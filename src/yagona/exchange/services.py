@@ -135,6 +135,9 @@ def registry_openapi(registry) -> dict:
                 "parameters": [{"name": "field", "in": "query", "required": True,
                                 "schema": {"type": "string"}},
                                {"name": "value", "in": "query", "required": True,
+                                "schema": {"type": "string"}},
+                               {"name": "fields", "in": "query", "required": False,
+                                "description": "only these fields, comma-separated",
                                 "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the record's fields"},
                               "404": {"description": "no such record"}}}}}}

@@ -54,7 +54,8 @@ def provide_registry(request, code):
             request.GET.get("value", ""), user=request.headers.get("X-Road-UserId", ""),
             purpose=request.headers.get("X-Road-Issue", ""),
             xroad_id=request.headers.get("X-Road-Id", ""),
-            consent_of="" if caller.member_class == "GOV" else str(caller.identifier))
+            consent_of="" if caller.member_class == "GOV" else str(caller.identifier),
+            only=[f for f in request.GET.get("fields", "").split(",") if f] or None)
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=422)
     except Http404:

@@ -148,12 +148,13 @@ def forget_personal_versions() -> None:
 
 def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id, field: str,
                       value: str, *, user: str = "", purpose: str = "", xroad_id: str = "",
-                      consent_of: str = "") -> dict:
+                      consent_of: str = "", only: list[str] | None = None) -> dict:
     """A record as another agency's information system may read it through the data
     exchange (``reader.system`` names the calling subsystem, ``reader.agency`` its
     agency), or 404. A member outside government (``consent_of``: its identifier) reads
-    only what the person consented to. The read is recorded for the person: the reading
-    system, the official (X-Road-UserId), the purpose and the fields given."""
+    only what the person consented to. ``only`` narrows the answer to the fields the caller
+    needs (data minimisation). The read is recorded for the person: the reading system,
+    the official (X-Road-UserId), the purpose and the fields given."""
     from django.core.exceptions import ValidationError
 
     from yagona.registries.access import access_of_agencies
@@ -179,6 +180,8 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
     if access is None:
         access = _consented(found, current, key.record, consent_of)
     data = access.filter(key.record.data)
+    if only:
+        data = {k: v for k, v in data.items() if k in set(only)}
     if _personal(found.pk, key.record.version):
         with transaction.atomic():
             audit.record(reader, "registry.record_read", "record", key.record.uuid,

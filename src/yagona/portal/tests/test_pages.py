@@ -123,8 +123,9 @@ def test_an_answer_the_state_holds_is_prefilled_read_only_and_stored_only_on_sub
     service.save()
     asked = []
 
-    def through_the_exchange(agency, registry, field, value, *, user="", issue=""):
-        asked.append((agency.code, registry.code, field, value, user, issue))
+    def through_the_exchange(agency, registry, field, value, *, user="", issue="",
+                             fields=None):
+        asked.append((agency.code, registry.code, field, value, user, issue, fields))
         return {"person_id": value, "address": {"region": "Sughd", "city": "Khujand",
                                                 "street": "Lenin", "house": "1"}}
 
@@ -137,7 +138,7 @@ def test_an_answer_the_state_holds_is_prefilled_read_only_and_stored_only_on_sub
     assert "Sughd, Khujand, Lenin, 1" in page and "through the data exchange" in page
     assert 'name="address"' not in page  # read-only: nothing to type
     assert asked == [("TAX", "population", "person_id", people["citizen"].username,
-                      people["citizen"].username, application.reference)]
+                      people["citizen"].username, application.reference, ["address"])]
     response = client.post(f"{base}/page/purpose/", {"purpose": "A tender",
                                                      "address": "tampered"})
     assert response["Location"] == f"{base}/check/"
