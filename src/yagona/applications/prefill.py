@@ -51,7 +51,7 @@ def _read(user, application, bound: dict[str, dict]) -> dict[str, dict]:
             if binding["registry"] == code and record and binding["field"] in record:
                 out[name] = {"value": registries.display_text(schema, binding["field"],
                                                               record[binding["field"]]),
-                             "source": registry.display_name}
+                             "source": registry.display_name, "registry": registry.code}
     return out
 
 

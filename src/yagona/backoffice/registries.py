@@ -62,7 +62,33 @@ def registry_page(request, code):
         "results": [(row, [queries.display_text(version, f, row.data.get(f)) for f in columns])
                     for row in items],
         "next": cursor, "may_define": _may_define(actor, code),
+        "corrections": queries.open_corrections(registry) if access.write else [],
     })
+
+
+@permission(OFFICIAL)
+def correction_answer(request, code, number):
+    """A keeper closes a person's correction request: corrected, or why not."""
+    if request.method != "POST":
+        return redirect("backoffice:registry", code)
+    try:
+        services.close_correction(_actor(request), _number(number),
+                                  request.POST.get("corrected") == "yes",
+                                  request.POST.get("answer", ""))
+    except services.ReasonRequired as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, _("The person is told."))
+    return redirect("backoffice:registry", code)
+
+
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
 
 
 def _label(version, field: str) -> str:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("registries/<str:code>/", registries.registry_page, name="registry"),
     path("registries/<str:code>/new/", registries.record_new, name="registry-new"),
     path("registries/<str:code>/access/", registries.registry_grants, name="registry-grants"),
+    path("registries/<str:code>/corrections/<str:number>/", registries.correction_answer,
+         name="registry-correction"),
     path("registries/<str:code>/records/<str:uuid>/", registries.record_page,
          name="registry-record"),
     path("registries/<str:code>/records/<str:uuid>/correct/", registries.record_correct,

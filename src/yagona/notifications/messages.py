@@ -6,6 +6,11 @@ from yagona.applications.workflow import Status
 
 
 def title(item) -> str:
+    if item.event == "correction_answered":
+        return (_("Your record in the %(registry)s is corrected")
+                if item.params.get("status") == "corrected" else
+                _("Your record in the %(registry)s is not corrected")) % {
+            "registry": item.params.get("registry", "")}
     if item.event == "data_read":
         return _("%(agency)s read your data") % {"agency": item.params.get("agency", "")}
     number = item.params.get("number", "")
@@ -25,6 +30,8 @@ def title(item) -> str:
 
 
 def body(item) -> str:
+    if item.event == "correction_answered":
+        return item.params.get("note", "")
     if item.event == "data_read":
         return _("%(agency)s read your record in the %(registry)s, not for an application of "
                  "yours. Your account shows who used your data, when and for what.") % {

@@ -20,6 +20,8 @@ urlpatterns = [
     path("account/applications/", views.application_list, name="applications"),
     path("account/inbox/", views.inbox, name="inbox"),
     path("account/registers/", views.my_registers, name="registers"),
+    path("account/registers/<str:code>/report/", views.report_wrong_data,
+         name="report-wrong-data"),
     path("account/data-usage/", views.data_usage, name="data-usage"),
     path("account/consents/", views.consents, name="consents"),
     path("account/inbox/<int:item_id>/read/", views.inbox_read, name="inbox-read"),

@@ -286,6 +286,37 @@ def my_registers(request):
 
 
 @permission(SIGNED_IN)
+def report_wrong_data(request, code):
+    """The person tells the keepers of a register that their record is wrong."""
+    from yagona.registries import queries as registries
+    from yagona.registries import services as registry_services
+
+    found = {registry.code: (registry, schema, record)
+             for registry, schema, record in registries.own_records(request.user)}
+    if code not in found:
+        raise Http404
+    registry, schema, record = found[code]
+    errors, values = {}, {"field": request.GET.get("field", ""), "text": ""}
+    if request.method == "POST":
+        values = {"field": request.POST.get("field", ""),
+                  "text": request.POST.get("text", "")}
+        try:
+            registry_services.request_correction(request.user, code, values["field"],
+                                                 values["text"])
+        except ValidationError as exc:
+            errors = {k: v[0] for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, _("Your report is sent to the agency that keeps the "
+                                        "register."))
+            return redirect("portal:registers")
+    return render(request, "portal/report_wrong_data.html", {
+        "registry": registry, "errors": errors, "values": values,
+        "fields": [(f, registries.display_label(schema, f)) for f in schema.fields
+                   if f in record.data],
+    }, status=400 if errors else 200)
+
+
+@permission(SIGNED_IN)
 def data_usage(request):
     """Who used my data: every read of the person's records in the state registers, by
     which agency, official or information system, for what and when."""

@@ -219,3 +219,24 @@ class Consent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "member"])]
+
+
+class CorrectionRequest(models.Model):
+    """A person's report that a registry holds something wrong about them, for the
+    registry's keepers to correct (or to answer why not)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the keeper")
+        CORRECTED = "corrected", _("Corrected")
+        REFUSED = "refused", _("Not corrected")
+
+    person = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                               related_name="correction_requests")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=100)
+    text = models.TextField()  # what is wrong, in the person's words
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.CharField(max_length=64, blank=True)

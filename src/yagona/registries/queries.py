@@ -428,3 +428,11 @@ def grants(registry: Registry):
 
     return list(Grant.objects.filter(registry=registry).select_related("agency")
                 .order_by("agency__code"))
+
+
+def open_corrections(registry: Registry):
+    from yagona.registries.models import CorrectionRequest
+
+    return list(CorrectionRequest.objects.filter(
+        record__registry=registry, status=CorrectionRequest.Status.OPEN)
+        .select_related("record", "person").order_by("created_at"))

@@ -509,3 +509,60 @@ def revoke_consent(person, consent_id) -> None:
         consent.save(update_fields=["revoked_at"])
         audit.record(audit.Actor(user=person), "registry.consent_revoked", "consent",
                      consent.pk, {"member": consent.member})
+
+
+# --- correction requests -------------------------------------------------------------
+
+def request_correction(person, registry_code: str, field: str, text: str):
+    """The person reports that their record holds something wrong; the keepers are told
+    in the back office."""
+    from yagona.registries import queries
+    from yagona.registries.models import CorrectionRequest
+
+    mine = {registry.code: (schema, record) for registry, schema, record
+            in queries.own_records(person)}
+    if registry_code not in mine:
+        raise Http404
+    schema, record = mine[registry_code]
+    problems = {}
+    if field not in schema.fields:
+        problems["field"] = _("Choose what is wrong.")
+    if not (text or "").strip():
+        problems["text"] = _("Say what is wrong and what is right.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        request = CorrectionRequest.objects.create(person=person, record=record, field=field,
+                                                   text=text.strip()[:2000])
+        audit.record(audit.Actor(user=person), "registry.correction_requested",
+                     "record", record.uuid, {"registry": registry_code, "field": field,
+                                             "request": request.pk},
+                     agency=record.registry.agency.code)
+    return request
+
+
+def close_correction(actor: audit.Actor, request_id, corrected: bool, answer: str) -> None:
+    """A keeper says what became of a correction request; the person is told."""
+    from yagona.notifications.services import notify
+    from yagona.registries.models import CorrectionRequest
+
+    with transaction.atomic():
+        request = (CorrectionRequest.objects.select_for_update()
+                   .select_related("record__registry").filter(
+                       pk=request_id, status=CorrectionRequest.Status.OPEN).first())
+        if request is None:
+            raise Http404
+        registry_for_keeper(actor, request.record.registry.code)  # a keeper of its registry
+        if not corrected and not (answer or "").strip():
+            raise ReasonRequired(_("Say why the record is not corrected."))
+        request.status = CorrectionRequest.Status.CORRECTED if corrected \
+            else CorrectionRequest.Status.REFUSED
+        request.answer, request.handled_by = (answer or "").strip(), actor.label
+        request.handled_at = timezone.now()
+        request.save()
+        audit.record(actor, "registry.correction_answered", "record", request.record.uuid,
+                     {"request": request.pk, "status": request.status},
+                     agency=request.record.registry.agency.code)
+        notify([request.person], None, "correction_answered",
+               {"registry": request.record.registry.display_name,
+                "status": request.status, "note": request.answer})

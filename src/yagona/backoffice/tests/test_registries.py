@@ -178,3 +178,40 @@ def test_an_agency_administrator_defines_a_registry(people):
     assert done.status_code == 302 and done["Location"] == f"{BASE}/vehicles/"
     assert Registry.objects.get(code="vehicles").agency.code == "REG"
     assert AuditEntry.objects.filter(action="registry.defined").exists()
+
+
+@pytest.mark.django_db
+def test_a_person_reports_wrong_data_and_the_keeper_answers(keeper, people):
+    from yagona.notifications.models import InboxItem
+    from yagona.registries.models import CorrectionRequest
+    from yagona.testing.web import signed_in
+
+    record = services.create(SYSTEM, "population", person(1, birth_place="Khujand"))
+    citizen = signed_in(people["citizen"])
+    assert "Report wrong data" in citizen.get("/account/registers/").content.decode()
+    refused = citizen.post("/account/registers/population/report/", {"field": "nope",
+                                                                     "text": " "})
+    assert refused.status_code == 400 and CorrectionRequest.objects.count() == 0
+    assert citizen.post("/account/registers/legal_acts/report/", {}).status_code == 404
+    sent = citizen.post("/account/registers/population/report/", {
+        "field": "birth_place", "text": "I was born in Isfara, see my birth certificate."})
+    assert sent.status_code == 302
+    report = CorrectionRequest.objects.get()
+    page = keeper.get(f"{BASE}/population/").content.decode()
+    assert "born in Isfara" in page
+    operator = official(people["operator"])  # a reader, not a keeper: sees no reports
+    assert "born in Isfara" not in operator.get(f"{BASE}/population/").content.decode()
+    assert operator.post(f"{BASE}/population/corrections/{report.pk}/",
+                         {"corrected": "yes"}).status_code == 404
+    keeper.post(f"{BASE}/population/corrections/{report.pk}/", {"corrected": "no",
+                                                                "answer": ""})
+    report.refresh_from_db()
+    assert report.status == "open"  # a refusal needs its reason
+    keeper.post(f"{BASE}/population/corrections/{report.pk}/", {
+        "corrected": "no", "answer": "The birth record says Khujand."})
+    report.refresh_from_db()
+    assert report.status == "refused" and report.handled_by == people["other"].username
+    told = InboxItem.objects.get(recipient=people["citizen"], event="correction_answered")
+    assert "not corrected" in told.title and "Khujand" in told.body
+    assert AuditEntry.objects.filter(action="registry.correction_answered").exists()
+    assert record.uuid == report.record.uuid
