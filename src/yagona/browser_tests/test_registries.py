@@ -69,3 +69,12 @@ def test_a_keeper_corrects_a_record_the_citizen_then_sees(pack_code, language, l
     accessible(portal, "who used your data")
     portal.goto(f"{base}/account/consents/")
     accessible(portal, "your consents")
+    portal.goto(f"{base}/account/registers/")
+    portal.click("a[href='/account/registers/population/report/']")
+    portal.select_option("#f-field", "birth_place")
+    portal.fill("#f-text", "Ишкошим, not Хоруғ: see my birth certificate.")
+    portal.click("main form button[type=submit]")
+    assert portal.url.endswith("/account/registers/")
+    office.goto(f"{base}/office/registries/population/")
+    assert "see my birth certificate" in office.content()  # the keeper has the report
+    accessible(office, "a register with a report of wrong data")
