@@ -19,8 +19,11 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fold(text: str) -> str:
-    """Lower-case and fold special letters; the result keeps the word boundaries."""
-    text = text.casefold().translate(_FOLD)
+    """Lower-case and fold special letters; the result keeps the word boundaries.
+    Compatibility forms are decomposed before the case is folded ("㎊" is "pF" until
+    then), so that folding a folded text changes nothing: a search term is its own
+    prefix."""
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

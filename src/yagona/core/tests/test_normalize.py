@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from yagona.core.normalize import fold, words
 
 
@@ -13,3 +16,9 @@ def test_azerbaijani_letters_fold_to_latin():
 
 def test_russian_yo_and_case():
     assert words("Ёлка ЙОГУРТ") == ["елка", "иогурт"]
+
+
+@given(st.text(max_size=30))
+def test_folding_a_folded_text_changes_nothing(text):
+    """Search terms are folded and so are queries: a term must search as itself."""
+    assert fold(fold(text)) == fold(text)
