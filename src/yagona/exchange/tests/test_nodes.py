@@ -37,10 +37,27 @@ TIMEOUT = 2  # seconds a node waits for the next hop
 BODY_LIMIT = 64 * 1024
 
 
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on, never the same one twice in a run (a node started later
+    must not land on a port another test part still counts on)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _GIVEN:
+            _GIVEN.add(port)
+            return port
+
+
+def closed_port() -> socket.socket:
+    """A socket bound and never listening: connections to its port are refused, and no
+    one else can take the port meanwhile (the provider system that is down)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    return s
 
 
 class Serving:
@@ -184,7 +201,8 @@ def central_authority():
 @pytest.fixture
 def network(country, tmp_path):
     backend = Serving(systems)
-    down = free_port()  # nothing listens here
+    gone = closed_port()
+    down = gone.getsockname()[1]
     central, authority = central_authority()
     url = f"http://127.0.0.1:{authority.port}"
     system = f"http://127.0.0.1:{backend.port}"
@@ -221,6 +239,7 @@ def network(country, tmp_path):
             m.stop()
         backend.close()
         authority.close()
+        gone.close()
 
 
 def call(network, path, client="XX/GOV/TAX/taxes", **kwargs):
