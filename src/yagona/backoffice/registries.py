@@ -56,9 +56,9 @@ def registry_page(request, code):
     return render(request, "backoffice/registries/registry.html", {
         "registry": registry, "version": version, "access": access,
         "key_field": key_fields[0] if key_fields else None,
-        "search_labels": [_label(version, f) for f in search_fields],
+        "search_labels": [queries.display_label(version, f) for f in search_fields],
         "key": key, "q": words, "searched": searched,
-        "columns": [_label(version, f) for f in columns],
+        "columns": [queries.display_label(version, f) for f in columns],
         "results": [(row, [queries.display_text(version, f, row.data.get(f)) for f in columns])
                     for row in items],
         "next": cursor, "may_define": _may_define(actor, code),
@@ -89,12 +89,6 @@ def _number(value) -> int:
         return int(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-
-
-def _label(version, field: str) -> str:
-    from yagona.core.text import localized
-
-    return localized(version.labels.get(field)) or field
 
 
 def _may_define(actor, code) -> bool:
@@ -299,7 +293,7 @@ def registry_grants(request, code):
     return render(request, "backoffice/registries/grants.html", {
         "registry": registry, "version": version, "error": error, "values": values,
         "grants": queries.grants(registry),
-        "fields": [(f, _label(version, f)) for f in version.fields],
+        "fields": [(f, queries.display_label(version, f)) for f in version.fields],
         "agencies": [a for a in agencies.active_agencies() if a.pk != registry.agency_id],
     }, status=400 if error else 200)
 
