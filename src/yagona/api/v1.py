@@ -44,10 +44,19 @@ class ServiceSummary(Schema):
     online: bool
 
 
+class StateDocumentOut(Schema):
+    """A document the agency reads from a base registry instead of asking for it."""
+
+    registry: str
+    label: dict[str, str]
+    fields: list[str]
+
+
 class ServiceOut(ServiceSummary):
     description: dict[str, str]
     who_may_apply: dict[str, str]
     documents: list[dict[str, str]]
+    state_documents: list[StateDocumentOut]
     fee_minor: int
     currency: str
     processing_days: int
@@ -189,6 +198,7 @@ def get_service(request, code: str):
     service = catalogue.service_by_code(code)
     return {**service_summary(service), "description": service.description,
             "who_may_apply": service.who_may_apply, "documents": service.documents,
+            "state_documents": service.state_documents,
             "fee_minor": service.fee_minor, "currency": active_pack().currency,
             "processing_days": service.processing_days, "legal_basis": service.legal_basis,
             "offline": service.offline, "form": service.form,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import Http404
 
 from yagona.catalogue.forms import FormDefinition
+from yagona.registries.definitions import applicant_key
 
 KEEP_SECONDS = 3600
 
@@ -39,8 +40,7 @@ def _read(user, application, bound: dict[str, dict]) -> dict[str, dict]:
         except Http404:  # a registry retired since the form was written: nothing to read
             continue
         schema = registries.version(registry)
-        key = next((f for f in schema.key_fields
-                    if (schema.schema["properties"].get(f) or {}).get("x-person-id")), None)
+        key = applicant_key(schema.schema, schema.key_fields, "person")
         if key is None:
             continue
         wanted = sorted({b["field"] for b in bound.values() if b["registry"] == code})

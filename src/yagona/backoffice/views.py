@@ -13,6 +13,7 @@ from yagona.agencies import queries as agencies
 from yagona.agencies import services as agency_services
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
+from yagona.applications import state_documents
 from yagona.applications.files import FileRejected
 from yagona.applications.workflow import Status, TransitionNotAllowed, actions_from
 from yagona.catalogue import queries as catalogue
@@ -88,6 +89,8 @@ def application(request, uuid):
         "timeline": found.timeline.select_related("actor", "agency"),
         "messages_list": found.messages.select_related("author"),
         "files": found.attachments.exclude(kind="answer"),
+        "state_documents": state_documents.read(request.user, found,
+                                                again=request.GET.get("read") == "again"),
         "actions": actions_from(found.status, "official"),
         "colleagues": colleagues, "overdue": apply.overdue(found),
         "can_decide": found.status == Status.IN_REVIEW and (

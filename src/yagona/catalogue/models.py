@@ -31,6 +31,9 @@ class Service(models.Model):
     description = models.JSONField(default=dict)
     who_may_apply = models.JSONField(default=dict)
     documents = models.JSONField(default=list)  # list of translated texts
+    # Documents the state already holds, read from a base registry through the exchange
+    # instead of being asked for: [{"registry": code, "label": texts, "fields": [...]}]
+    state_documents = models.JSONField(default=list)
     fee_minor = models.PositiveIntegerField(default=0)
     processing_days = models.PositiveIntegerField()
     legal_basis = models.JSONField(default=dict)

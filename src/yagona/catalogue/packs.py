@@ -105,6 +105,7 @@ def read_full_pack(path: Path) -> PackContent:
         problems.extend(registry_definitions.problems(definition, languages, agency_codes,
                                                       f"registries/{file.name}"))
         registries.append(_jsonable(definition))
+    _check_registry_uses(services, registries, languages, problems)
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
@@ -112,6 +113,64 @@ def read_full_pack(path: Path) -> PackContent:
         raise PackError(problems)
     return PackContent(country, _jsonable(agencies), _jsonable(life_events), services,
                        registries)
+
+
+def _check_registry_uses(services: list[dict], registries: list[dict], languages,
+                         problems: list[str]) -> None:
+    """Forms' prefill bindings and services' state documents name a registry of the pack,
+    fields of it, and only fields the service's agency may read (it keeps the registry, is
+    granted them, or they are public)."""
+    by_code = {r.get("code"): r for r in registries}
+
+    def readable(definition: dict, agency: str) -> set[str]:
+        fields = set(definition.get("schema", {}).get("properties", {}))
+        if definition.get("agency") == agency:
+            return fields
+        grants = [g for g in definition.get("grants") or [] if g.get("agency") == agency]
+        if any(not g.get("fields") for g in grants):  # a grant of no fields: all of them
+            return fields
+        granted = {f for g in grants for f in g["fields"] if isinstance(f, str)}
+        return fields & (granted | set(definition.get("public_fields") or []))
+
+    for service in services:
+        where, agency = f"services/{service.get('code')}", service.get("agency")
+        kinds = service.get("applicant_kinds") or ["person"]
+        uses = [(f"state_documents[{i}]", d) for i, d in
+                enumerate(service.get("state_documents") or [])]
+        for index, document in uses:
+            if not isinstance(document, dict) or not isinstance(document.get("fields"), list) \
+                    or not document["fields"]:
+                problems.append(f"{where}: {index}: {{registry, label, fields}} with the "
+                                "fields the agency needs")
+                continue
+            check_texts(document.get("label"), languages, f"{where}: {index}: label", problems)
+        for name, ui in ((service.get("form") or {}).get("ui", {}).get("fields") or {}).items():
+            if isinstance(ui, dict) and isinstance(ui.get("prefill"), dict):
+                uses.append((f"field {name!r}: prefill", {
+                    "registry": ui["prefill"].get("registry"),
+                    "fields": [ui["prefill"].get("field")]}))
+        for index, use in uses:
+            if not isinstance(use, dict) or not isinstance(use.get("fields"), list):
+                continue
+            definition = by_code.get(use.get("registry"))
+            if definition is None:
+                problems.append(f"{where}: {index}: unknown registry {use.get('registry')!r}")
+                continue
+            if not isinstance(definition.get("schema"), dict):
+                continue  # the registry's own problems are listed already
+            schema, keys = definition.get("schema", {}), definition.get("key_fields") or []
+            if not any(registry_definitions.applicant_key(schema, keys, kind) for kind in kinds):
+                problems.append(f"{where}: {index}: registry {use['registry']!r} has no key "
+                                f"naming the applicant ({' or '.join(kinds)})")
+            allowed = readable(definition, agency)
+            for field_name in use["fields"]:
+                if not isinstance(field_name, str) or \
+                        field_name not in schema.get("properties", {}):
+                    problems.append(f"{where}: {index}: {use['registry']!r} has no field "
+                                    f"{field_name!r}")
+                elif field_name not in allowed:
+                    problems.append(f"{where}: {index}: {agency} may not read "
+                                    f"{use['registry']}.{field_name} (add a grant)")
 
 
 def _read_list(path: Path, problems: list[str]) -> list[dict]:
@@ -160,6 +219,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
                     "online": bool(data.get("online", True)),
                     "applicant_kinds": data.get("applicant_kinds") or ["person"],
                     "documents": data.get("documents") or [],
+                    "state_documents": data.get("state_documents") or [],
                     "fee_minor": data.get("fee_minor", 0),
                     "processing_days": data["processing_days"],
                     "form": data.get("form") or {},

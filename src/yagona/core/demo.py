@@ -226,14 +226,16 @@ def _sample_applications(data: dict, people: dict) -> None:
     for index in range(max(len(plans), min(len(fillable), 30))):
         service, form, answers = fillable[index % len(fillable)]
         try:
-            _one(service, form, answers, citizens[index % len(citizens)],
-                 officials[service.agency.code], plans[index % len(plans)],
-                 score=rng.choice([3, 4, 5, 5]), texts={**TEXTS, **data.get("texts", {})})
+            sample_application(service, form, answers, citizens[index % len(citizens)],
+                               officials[service.agency.code], plans[index % len(plans)],
+                               score=rng.choice([3, 4, 5, 5]),
+                               texts={**TEXTS, **data.get("texts", {})})
         except Exception as exc:  # noqa: BLE001 - a form we cannot fill generically
             log.info("demo: no sample application for %s: %s", service.code, exc)
 
 
-def _one(service, form, answers, citizen, official, plan, score, texts):
+def sample_application(service, form, answers, citizen, official, plan, score, texts):
+    """An application of ``citizen`` taken to the ``plan``'s status (see the plans)."""
     with transaction.atomic():
         application = apply.start(citizen, service)
         apply.save_answers(citizen, application, answers, list(answers))

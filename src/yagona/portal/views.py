@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
-from yagona.applications import prefill
+from yagona.applications import prefill, state_documents
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
 from yagona.applications.files import FileRejected
@@ -83,7 +83,7 @@ def _text(texts):
 def service_detail(request, code):
     service = catalogue.service_by_code(code)
     return render(request, "portal/service_detail.html", {
-        "service": service,
+        "service": service, "state_documents": state_documents.listed(service),
         "paragraphs": [p for p in _text(service.description).split("\n\n") if p.strip()],
     })
 

@@ -7,6 +7,15 @@ from yagona.core.countries import check_texts
 
 CODE_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 LISTS = ("key_fields", "search_fields", "personal_fields", "public_fields")
+# The mark of the key that holds an applicant's identifier, by kind of applicant.
+APPLICANT_KEY_MARKS = {"person": "x-person-id", "organisation": "x-business-id"}
+
+
+def applicant_key(schema: dict, key_fields: list[str], kind: str) -> str | None:
+    """The key field that names an applicant of ``kind`` ("person", "organisation")."""
+    mark = APPLICANT_KEY_MARKS.get(kind)
+    return next((f for f in key_fields
+                 if mark and (schema.get("properties", {}).get(f) or {}).get(mark)), None)
 
 
 def problems(definition: dict, languages, agency_codes, where: str) -> list[str]:

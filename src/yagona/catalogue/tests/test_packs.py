@@ -99,3 +99,50 @@ def test_shipped_packs_are_valid(code, settings):
     content = read_full_pack(folder)
     assert len(content.services) >= 25
     assert sum(1 for s in content.services if s.get("online", True)) >= 20
+
+
+def test_state_documents_and_prefills_name_fields_the_agency_may_read(tmp_path):
+    """A service may list only what its agency keeps, is granted, or is public; and only
+    from a register that can name its applicants."""
+    import yaml
+
+    from yagona.testing.packs import POPULATION, TAX_CERTIFICATE, write_pack
+
+    passport = {"registry": "population", "label": packs.T("Passport"),
+                "fields": ["identity_document"]}
+    tax = copy.deepcopy(TAX_CERTIFICATE)
+    tax["state_documents"] = [passport, {**passport, "registry": "pensions"},
+                              {**passport, "fields": ["shoe_size"]},
+                              {"registry": "population", "label": {"en": "Passport"}},
+                              {**passport, "label": {"en": "Passport"}}]
+    tax["form"]["ui"]["fields"]["purpose"]["prefill"] = {"registry": "population",
+                                                         "field": "address"}
+    folder = write_pack(tmp_path / "xx", services=[packs.BIRTH, tax])
+    with pytest.raises(PackError) as caught:
+        read_full_pack(folder)
+    text = str(caught.value)
+    where = "services/tax-clearance: "
+    assert f"{where}state_documents[0]: TAX may not read population.identity_document " \
+           "(add a grant)" in text
+    assert f"{where}state_documents[1]: unknown registry 'pensions'" in text
+    assert f"{where}state_documents[2]: 'population' has no field 'shoe_size'" in text
+    assert f"{where}state_documents[3]: {{registry, label, fields}}" in text
+    assert f"{where}state_documents[4]: label: missing text in 'ru'" in text
+    assert f"{where}field 'purpose': prefill: TAX may not read population.address" in text
+
+    granted = {**POPULATION, "grants": [{"agency": "TAX",
+                                         "fields": ["identity_document", "address"]}]}
+    (folder / "registries/population.yaml").write_text(
+        yaml.safe_dump(granted, allow_unicode=True), encoding="utf-8")
+    tax["state_documents"] = [passport]
+    tax["applicant_kinds"] = ["organisation"]
+    (folder / "services/tax-clearance.yaml").write_text(
+        yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        read_full_pack(folder)
+    assert str(caught.value).count("registry 'population' has no key naming the "
+                                   "applicant (organisation)") == 2
+    tax["applicant_kinds"] = ["person", "organisation"]  # a person's passport, then
+    (folder / "services/tax-clearance.yaml").write_text(
+        yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+    assert read_full_pack(folder).services[1]["state_documents"] == [passport]

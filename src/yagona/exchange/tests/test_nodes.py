@@ -513,18 +513,26 @@ def test_a_registry_is_read_through_the_exchange_and_the_read_is_recorded(
             "surname": "Раҳимова"}  # what was asked for, no more
         assert client.read_registry(tax_agency, population, "person_id",
                                     make_person_id(2)) is None
+        reading = client.read(tax_agency, population, "person_id", make_person_id(1),
+                              fields=["surname"])
+        assert reading.status == "found" and reading.at is not None
+        assert tax.log().exchange(reading.xroad_id)  # its id names it in the node's log
+        assert client.read(tax_agency, population, "person_id",
+                           make_person_id(2)).status == "absent"
     finally:
         for m in (keeper, tax):
             m.stop()
         authority.close()
+    assert client.read(tax_agency, population, "person_id",  # the node is down
+                       make_person_id(1)).status == "unavailable"
     read = AuditEntry.objects.filter(action="registry.record_read").earliest("pk")
     assert read.actor == "XX/GOV/TAX/services" and read.agency == "TAX"
     assert read.summary["user"] == "XX510000005" and read.summary["purpose"] == "TAX-2026-000123"
     assert read.summary["fields"] == ["person_id", "surname"]
     _record, reads = registry_queries.reads_of(make_person_id(1), "population")
     assert [(r.summary["purpose"], r.summary["fields"]) for r in reads] == [
-        ("TAX-2026-000124", ["surname"]),  # what myPersonalDataUsage tells the person
-        ("TAX-2026-000123", ["person_id", "surname"])]
+        ("", ["surname"]),  # what myPersonalDataUsage tells the person, newest first
+        ("TAX-2026-000124", ["surname"]), ("TAX-2026-000123", ["person_id", "surname"])]
     from django.test import Client
 
     direct = Client().get("/exchange/provider/population/records",
