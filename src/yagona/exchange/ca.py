@@ -21,6 +21,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# What a node makes for itself; the authority makes its own keys the same way.
+from yagona.exchange.node.enrol import key_pem, make_request, new_key  # noqa: F401
+
 ROOT_YEARS, AUTHORITY_YEARS = 20, 5
 TLS_DAYS, SIGN_DAYS = 365, 2 * 365
 
@@ -37,15 +40,6 @@ class KeyPair:
     @property
     def certificate_pem(self) -> str:
         return pem(self.certificate)
-
-
-def new_key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def key_pem(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
 
 
 def pem(certificate: x509.Certificate) -> str:
@@ -161,16 +155,7 @@ class Authority:
                      hosts: list[str] = ()) -> x509.Certificate:
         """A certificate for a node's request: its subject is what the authority says
         (the member's identifier, the node's name), never what the request asks."""
-        try:
-            csr = x509.load_pem_x509_csr(csr_pem.encode())
-        except ValueError as exc:
-            raise BadRequest("not a PEM certificate signing request") from exc
-        if not csr.is_signature_valid:
-            raise BadRequest("the request's signature does not match its key")
-        public_key = csr.public_key()
-        if not isinstance(public_key, ec.EllipticCurvePublicKey) or \
-                public_key.curve.name != "secp256r1":
-            raise BadRequest("the key must be ECDSA P-256")
+        public_key = checked_request(csr_pem)
         subject = _name(common_name, organisation)
         if kind == "tls":
             return _issue(self.root, subject, public_key, TLS_DAYS,
@@ -181,6 +166,21 @@ class Authority:
         raise BadRequest(f"unknown certificate kind {kind!r}")
 
 
+def checked_request(csr_pem: str) -> ec.EllipticCurvePublicKey:
+    """The key a certificate signing request is for, once its form is checked."""
+    try:
+        csr = x509.load_pem_x509_csr(csr_pem.encode())
+    except ValueError as exc:
+        raise BadRequest("not a PEM certificate signing request") from exc
+    if not csr.is_signature_valid:
+        raise BadRequest("the request's signature does not match its key")
+    public_key = csr.public_key()
+    if not isinstance(public_key, ec.EllipticCurvePublicKey) or \
+            public_key.curve.name != "secp256r1":
+        raise BadRequest("the key must be ECDSA P-256")
+    return public_key
+
+
 def _host(host: str) -> x509.GeneralName:
     try:
         return x509.IPAddress(ipaddress.ip_address(host))
@@ -188,8 +188,3 @@ def _host(host: str) -> x509.GeneralName:
         return x509.DNSName(host)
 
 
-def make_request(key, common_name: str) -> str:
-    """A certificate signing request for ``key`` (what a node sends to the authority)."""
-    csr = (x509.CertificateSigningRequestBuilder().subject_name(_name(common_name))
-           .sign(key, hashes.SHA256()))
-    return csr.public_bytes(serialization.Encoding.PEM).decode()

@@ -102,6 +102,10 @@ class Node(models.Model):
     # Where the platform's own systems reach the node's client side, when the member's
     # case handling runs on the platform (http://127.0.0.1:8601): once-only prefilling.
     client_url = models.CharField(max_length=300, blank=True)
+    # SHA-256 of the one-time code with which the node's operator sends its certificate
+    # requests over the network (services.open_enrolment), and until when it is valid.
+    enrolment_code = models.CharField(max_length=64, blank=True)
+    enrolment_expires = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "name"], name="one_node_name")]
@@ -146,6 +150,7 @@ class SigningRequest(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)  # of a refusal, told to the node's operator
     certificate = models.OneToOneField(Certificate, null=True, blank=True,
                                        on_delete=models.SET_NULL)
 

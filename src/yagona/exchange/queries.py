@@ -12,6 +12,16 @@ def member(identifier: MemberId) -> Member | None:
                     code=identifier.code).first())
 
 
+def member_by_identifier(text: str) -> Member | None:
+    """The member named ``INSTANCE/CLASS/CODE``, if there is one."""
+    from yagona.exchange.ids import BadIdentifier
+
+    try:
+        return member(MemberId.parse(text))
+    except BadIdentifier:
+        return None
+
+
 def node_for_system_token(authorization: str) -> Node | None:
     """The node that shows this ``Bearer`` token, if any."""
     scheme, _, token = authorization.partition(" ")
@@ -20,6 +30,19 @@ def node_for_system_token(authorization: str) -> Node | None:
     return (Node.objects.select_related("member__agency")
             .filter(system_token=hashlib.sha256(token.encode()).hexdigest())
             .exclude(system_token="").first())
+
+
+def enrolment_request(number: int, code: str):
+    """Request ``number`` of the node whose live enrolment code is ``code``, if any."""
+    from django.utils import timezone
+
+    from yagona.exchange.models import SigningRequest
+
+    if not code:
+        return None
+    return (SigningRequest.objects.select_related("certificate")
+            .filter(pk=number, node__enrolment_code=hashlib.sha256(code.encode()).hexdigest(),
+                    node__enrolment_expires__gt=timezone.now()).first())
 
 
 def provides(node: Node, registry_code: str) -> bool:

@@ -178,6 +178,72 @@ def deny(actor: audit.Actor, right: AccessRight) -> None:
         right.delete()
 
 
+ENROLMENT_DAYS = 7
+
+
+def open_enrolment(actor: audit.Actor, node: Node) -> str:
+    """A new one-time code for the node's operator to send its certificate requests with
+    (shown once; only its hash is kept). An earlier code stops working."""
+    import secrets
+
+    _authority(actor)
+    code = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        Node.objects.filter(pk=node.pk).update(
+            enrolment_code=_digest(code),
+            enrolment_expires=timezone.now() + dt.timedelta(days=ENROLMENT_DAYS))
+        audit.record(actor, "exchange.enrolment_opened", "exchange_node",
+                     f"{node.member.identifier}/{node.name}", {"days": ENROLMENT_DAYS})
+    return code
+
+
+def _digest(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def enrolled_node(member: str, name: str, code: str) -> Node | None:
+    """The node ``member``/``name`` if ``code`` is its live enrolment code."""
+    import hmac
+
+    from yagona.exchange.ids import BadIdentifier, MemberId
+
+    try:
+        identifier = MemberId.parse(member)
+    except BadIdentifier:
+        return None
+    node = (Node.objects.select_related("member")
+            .filter(member__instance=identifier.instance,
+                    member__member_class=identifier.member_class,
+                    member__code=identifier.code, name=name,
+                    enrolment_expires__gt=timezone.now()).exclude(enrolment_code="").first())
+    if node is None or not hmac.compare_digest(node.enrolment_code, _digest(code)):
+        return None
+    return node
+
+
+def enrol(node: Node, kind: str, csr_pem: str) -> SigningRequest:
+    """A node's request sent over the network with its enrolment code: checked now, so
+    that the administrator sees only well-formed requests; the same request sent again
+    is the same request, and a new one replaces the one still waiting."""
+    try:
+        ca.checked_request(csr_pem)
+    except ca.BadRequest as exc:
+        raise ValidationError({"csr": str(exc)}) from exc
+    with transaction.atomic():
+        waiting = SigningRequest.objects.select_for_update().filter(
+            node=node, kind=kind, status=SigningRequest.Status.PENDING)
+        same = waiting.filter(csr=csr_pem).first()
+        if same is not None:
+            return same
+        for old in waiting:
+            old.status, old.decided_at = SigningRequest.Status.REJECTED, timezone.now()
+            old.decided_by, old.reason = "superseded", "A newer request replaced it."
+            old.save()
+        return submit_request(node, kind, csr_pem)
+
+
 def submit_request(node: Node, kind: str, csr_pem: str) -> SigningRequest:
     """A node asks for a certificate (its TLS or its member's signing certificate)."""
     if kind not in Certificate.Kind.values:
@@ -230,7 +296,7 @@ def reject(actor: audit.Actor, request_id: int, reason: str) -> None:
         request = SigningRequest.objects.select_for_update().get(
             pk=request_id, status=SigningRequest.Status.PENDING)
         request.status, request.decided_at = SigningRequest.Status.REJECTED, timezone.now()
-        request.decided_by = actor.label
+        request.decided_by, request.reason = actor.label, reason.strip()
         request.save()
         audit.record(actor, "exchange.certificate_refused", "exchange_member",
                      str(request.member.identifier), {"request": request.pk, "reason": reason})

@@ -6,5 +6,8 @@ app_name = "exchange"
 urlpatterns = [
     path("globalconf", views.configuration, name="globalconf"),
     path("tsa", views.timestamp, name="tsa"),
+    path("anchor", views.anchor, name="anchor"),
+    path("enrol", views.enrol, name="enrol"),
+    path("enrol/<int:number>", views.enrolment, name="enrolment"),
     path("provider/<str:code>/records", views.provide_registry, name="provide-registry"),
 ]

@@ -1,5 +1,7 @@
 """What the central authority serves to exchange nodes."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from yagona.core import audit
 from yagona.core.permissions import PUBLIC, permission
-from yagona.exchange import globalconf, queries, tsa
+from yagona.exchange import ca, globalconf, queries, services, tsa
 from yagona.exchange.ids import BadIdentifier, SubsystemId
 from yagona.registries import queries as registries
 
@@ -30,6 +32,64 @@ def timestamp(request):
     except tsa.BadTimestampRequest as exc:
         return HttpResponseBadRequest(str(exc))
     return HttpResponse(answer, content_type="application/timestamp-reply")
+
+
+@permission(PUBLIC)  # the configuration anchor: a public certificate, checked by fingerprint
+def anchor(request):
+    return HttpResponse(ca.Authority().root.certificate_pem,
+                        content_type="application/x-pem-file")
+
+
+ENROLMENT_BYTES = 16 * 1024  # two PEM requests fit many times over
+
+
+def _enrolment_code(request) -> str:
+    scheme, _, code = request.headers.get("Authorization", "").partition(" ")
+    return code if scheme.lower() == "bearer" else ""
+
+
+@csrf_exempt  # a node posts here with its enrolment code, not a session
+@require_POST
+@permission(PUBLIC)  # the node's one-time enrolment code is checked below
+def enrol(request):
+    """A node sends a certificate signing request (exchange/node/enrol.py)."""
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > ENROLMENT_BYTES or len(request.body) > ENROLMENT_BYTES:
+        return JsonResponse({"detail": "The request is too large"}, status=413)
+    try:
+        data = json.loads(request.body)
+        member, name, kind, csr = (str(data[k]) for k in ("member", "node", "kind", "csr"))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": "Send JSON with member, node, kind and csr"},
+                            status=400)
+    node = services.enrolled_node(member, name, _enrolment_code(request))
+    if node is None:
+        return JsonResponse({"detail": "No such node, or the enrolment code is wrong or "
+                                       "expired: ask the authority for a new one"}, status=401)
+    try:
+        signing_request = services.enrol(node, kind, csr)
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages[0]}, status=400)
+    return JsonResponse({"request": signing_request.pk, "status": signing_request.status},
+                        status=202)
+
+
+@permission(PUBLIC)  # the node's one-time enrolment code is checked in the query
+def enrolment(request, number):
+    """Where a node's request stands, with its certificate once issued."""
+    found = queries.enrolment_request(number, _enrolment_code(request))
+    if found is None:
+        return JsonResponse({"detail": "No such request for this enrolment code"},
+                            status=404)
+    answer = {"request": found.pk, "status": found.status}
+    if found.certificate is not None:
+        answer["certificate"] = found.certificate.pem
+    if found.status == found.Status.REJECTED:
+        answer["reason"] = found.reason
+    return JsonResponse(answer)
 
 
 @permission(PUBLIC)  # called by an exchange node; its system token is checked below

@@ -27,8 +27,10 @@ import json
 import logging
 import signal
 import ssl
+import sys
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import uvicorn
@@ -636,6 +638,26 @@ class Node:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="yagona exchange-node")
     parser.add_argument("--config", required=True)
+    parser.add_argument("--enrol", metavar="CODE", help="make the node's keys and ask the "
+                        "authority for its certificates with this one-time code, then stop")
+    parser.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="with --enrol: how long to wait for the approval")
     args = parser.parse_args(argv)
+    if args.enrol:
+        from yagona.exchange.node.enrol import EnrolmentError, enrol
+
+        config = Path(args.config)
+        try:
+            done = enrol(NodeConfig.load(config), args.enrol, wait_seconds=args.wait,
+                         state_path=config.with_name("enrolment.json"))
+        except EnrolmentError as exc:
+            sys.exit(f"enrolment: {exc}")
+        sys.exit(0 if done else 3)
+    config = NodeConfig.load(args.config)
+    for path in (config.anchor, config.tls_key, config.tls_certificate, config.sign_key,
+                 config.sign_certificate):
+        if not path.exists():
+            sys.exit(f"{path} is missing: enrol the node first (--enrol CODE, with the code "
+                     "the authority gave you)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvloop.run(Node(NodeConfig.load(args.config)).run())  # libuv's loop: less per message
+    uvloop.run(Node(config).run())  # libuv's loop: less per message
