@@ -62,3 +62,26 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.rep_call = report
     return report
+
+
+@pytest.fixture
+def tj(settings):
+    """The tj pack with its demo people and applications; its demo.yaml."""
+    from yagona.catalogue.packs import load_pack
+    from yagona.core import demo
+    from yagona.core.audit import SYSTEM
+    from yagona.core.countries import read_yaml
+
+    folder = Path(settings.COUNTRIES_DIR) / "tj"
+    load_pack(SYSTEM, folder)
+    settings.COUNTRY = "tj"
+    demo.load_demo()
+    return read_yaml(folder / "demo.yaml")
+
+
+def opened(pages, settings, base, language="tg"):
+    """A new page whose language is ``language``."""
+    page = pages(language)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
+                               "url": base}])
+    return page

@@ -7,20 +7,18 @@
 
 import random
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from yagona.accounts.models import User
 from yagona.agencies.models import Agency
 from yagona.applications.models import Application
+from yagona.browser_tests.conftest import opened
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
-from yagona.catalogue.packs import load_pack
 from yagona.core import demo
 from yagona.core.audit import SYSTEM
-from yagona.core.countries import read_yaml
 from yagona.exchange import globalconf, services
 from yagona.exchange.tests.test_nodes import Member, central_authority
 from yagona.registries.models import RecordKey
@@ -52,22 +50,6 @@ def population_read_by(reader: str, live_server, tmp_path):
         for member in (keeper, client):
             member.stop()
         authority.close()
-
-
-@pytest.fixture
-def tj(settings):
-    folder = Path(settings.COUNTRIES_DIR) / "tj"
-    load_pack(SYSTEM, folder)
-    settings.COUNTRY = "tj"
-    demo.load_demo()
-    return read_yaml(folder / "demo.yaml")
-
-
-def opened(pages, settings, base):
-    page = pages("tg")
-    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "tg",
-                               "url": base}])
-    return page
 
 
 @pytest.mark.browser
