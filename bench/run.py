@@ -276,7 +276,18 @@ def machine() -> str:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
-    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.platform()}"
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.platform()}; "
+            f"10 million additions in a Python loop took {reference_loop():.2f} s (shared "
+            "machines vary from day to day: compare runs by their ratios, not their times)")
+
+
+def reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine is right now."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - start
 
 
 def write_results(results, submitted, audit_line, backlog):

@@ -15,7 +15,7 @@ import json
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from joserfc import jws
 from joserfc.jwk import ECKey
 
@@ -80,15 +80,20 @@ def current() -> str:
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     now = dt.datetime.now(dt.UTC)
     validity = dt.timedelta(seconds=settings.EXCHANGE_CONF_VALIDITY)
-    with transaction.atomic():
-        last = ConfigurationVersion.objects.select_for_update().order_by("-number").first()
-        if last and last.digest == digest and last.expires_at - now > validity / 2:
-            return last.document
-        number = (last.number + 1) if last else 1
-        document = sign({**body, "version": number, "generated": now.isoformat(),
-                         "expires": (now + validity).isoformat()})
-        ConfigurationVersion.objects.create(number=number, document=document, digest=digest,
-                                            generated_at=now, expires_at=now + validity)
+    try:
+        with transaction.atomic():
+            last = ConfigurationVersion.objects.select_for_update().order_by("-number").first()
+            if last and last.digest == digest and last.expires_at - now > validity / 2:
+                return last.document
+            number = (last.number + 1) if last else 1
+            document = sign({**body, "version": number, "generated": now.isoformat(),
+                             "expires": (now + validity).isoformat()})
+            ConfigurationVersion.objects.create(number=number, document=document,
+                                                digest=digest, generated_at=now,
+                                                expires_at=now + validity)
+    except IntegrityError:  # another worker published this number at the same moment
+        # (the row lock cannot hold back the first one of all): serve what it published.
+        return ConfigurationVersion.objects.order_by("-number").first().document
     return document
 
 

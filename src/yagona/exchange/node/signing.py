@@ -10,6 +10,7 @@ cannot be passed off as the answer to another request.
 """
 
 import base64
+import functools
 import hashlib
 import json
 
@@ -61,6 +62,13 @@ class Signer:
         return jws.detach_content(token)
 
 
+@functools.lru_cache(maxsize=1024)  # per certificate: the configuration holds a few hundred
+def _key_of(certificate: x509.Certificate) -> tuple[str, ECKey]:
+    return certificate.fingerprint(hashes.SHA256()).hex(), ECKey.import_key(
+        certificate.public_key().public_bytes(serialization.Encoding.PEM,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
 def verify(signature: str, message: bytes, certificates: list[x509.Certificate]) -> None:
     """Raise BadSignature unless one of ``certificates`` signed ``message``."""
     try:
@@ -69,10 +77,9 @@ def verify(signature: str, message: bytes, certificates: list[x509.Certificate])
     except (JoseError, ValueError) as exc:
         raise BadSignature("not a signature") from exc
     for certificate in certificates:
-        if certificate.fingerprint(hashes.SHA256()).hex() != kid:
+        fingerprint, key = _key_of(certificate)
+        if fingerprint != kid:
             continue
-        key = ECKey.import_key(certificate.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
         try:
             jws.deserialize_compact(signature, key, payload=message, registry=REGISTRY)
         except (JoseError, ValueError) as exc:

@@ -3,6 +3,7 @@ certificate), and the signed global configuration as nodes check it."""
 
 import base64
 import datetime as dt
+import threading
 import json
 
 import pytest
@@ -118,6 +119,38 @@ def test_the_configuration_is_signed_served_again_and_checked_by_nodes(country):
                             "/persons/41")
     services.offer_service(SYSTEM, service.subsystem, "companies", "Companies", {})
     assert globalconf.current() != document  # changed content: a new version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_publishing_the_first_configuration_at_once_serve_one(
+        country, monkeypatch):
+    """The first version of all has no row to lock: another worker may insert it between
+    this one's read and write (seen under the exchange benchmark)."""
+    from django.db import connection
+
+    from yagona.exchange.models import ConfigurationVersion
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database has one writer at a time")
+    signed = globalconf.sign
+
+    def another_worker(number):
+        from django.db import connection
+
+        ConfigurationVersion.objects.create(
+            number=number, document="the other worker's", digest="x",
+            generated_at=dt.datetime.now(dt.UTC), expires_at=dt.datetime.now(dt.UTC))
+        connection.close()
+
+    def sign_while_another_worker_publishes(body):
+        if body["version"] == 1:  # on its own connection, committed before this one's
+            worker = threading.Thread(target=another_worker, args=(1,))
+            worker.start()
+            worker.join()
+        return signed(body)
+
+    monkeypatch.setattr(globalconf, "sign", sign_while_another_worker_publishes)
+    assert globalconf.current() == "the other worker's"  # no error: the winner's
 
 
 @pytest.mark.django_db
