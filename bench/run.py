@@ -278,7 +278,7 @@ def machine() -> str:
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
     return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.platform()}; "
             f"10 million additions in a Python loop took {reference_loop():.2f} s (shared "
-            "machines vary from day to day: compare runs by their ratios, not their times)")
+            "machines vary from session to session: compare runs by their ratios, not their times)")
 
 
 def reference_loop() -> float:
