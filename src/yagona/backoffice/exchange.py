@@ -1,5 +1,5 @@
 """The data exchange's central authority in the back office: members with their
-subsystems, nodes and certificates; onboarding a node (its registration and one-time
+subsystems, nodes and certificates; onboarding a node (its registration and
 enrolment code); and the nodes' certificate requests to approve or refuse (platform
 administrators: the e-government agency runs the authority)."""
 

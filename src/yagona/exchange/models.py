@@ -102,7 +102,7 @@ class Node(models.Model):
     # Where the platform's own systems reach the node's client side, when the member's
     # case handling runs on the platform (http://127.0.0.1:8601): once-only prefilling.
     client_url = models.CharField(max_length=300, blank=True)
-    # SHA-256 of the one-time code with which the node's operator sends its certificate
+    # SHA-256 of the enrolment code with which the node's operator sends its certificate
     # requests over the network (services.open_enrolment), and until when it is valid.
     enrolment_code = models.CharField(max_length=64, blank=True)
     enrolment_expires = models.DateTimeField(null=True, blank=True)

@@ -182,8 +182,9 @@ ENROLMENT_DAYS = 7
 
 
 def open_enrolment(actor: audit.Actor, node: Node) -> str:
-    """A new one-time code for the node's operator to send its certificate requests with
-    (shown once; only its hash is kept). An earlier code stops working."""
+    """A new enrolment code for the node's operator to send its certificate requests
+    with, for this node only and for ENROLMENT_DAYS (shown once; only its hash is kept).
+    An earlier code stops working."""
     import secrets
 
     _authority(actor)
@@ -241,6 +242,9 @@ def enrol(node: Node, kind: str, csr_pem: str) -> SigningRequest:
             old.status, old.decided_at = SigningRequest.Status.REJECTED, timezone.now()
             old.decided_by, old.reason = "superseded", "A newer request replaced it."
             old.save()
+            audit.record(audit.SYSTEM, "exchange.certificate_request_superseded",
+                         "exchange_node", f"{node.member.identifier}/{node.name}",
+                         {"kind": kind, "request": old.pk})
         return submit_request(node, kind, csr_pem)
 
 

@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yagona.core import audit
 from yagona.core.permissions import PUBLIC, permission
@@ -50,7 +50,7 @@ def _enrolment_code(request) -> str:
 
 @csrf_exempt  # a node posts here with its enrolment code, not a session
 @require_POST
-@permission(PUBLIC)  # the node's one-time enrolment code is checked below
+@permission(PUBLIC)  # the node's enrolment code is checked below
 def enrol(request):
     """A node sends a certificate signing request (exchange/node/enrol.py)."""
     try:
@@ -77,7 +77,8 @@ def enrol(request):
                         status=202)
 
 
-@permission(PUBLIC)  # the node's one-time enrolment code is checked in the query
+@require_GET
+@permission(PUBLIC)  # the node's enrolment code is checked in the query
 def enrolment(request, number):
     """Where a node's request stands, with its certificate once issued."""
     found = queries.enrolment_request(number, _enrolment_code(request))

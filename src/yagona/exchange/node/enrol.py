@@ -1,8 +1,8 @@
 """Onboarding a node over the network (no Django): the node makes its own key pairs,
-sends certificate signing requests to the central authority with the one-time
-enrolment code an administrator gave its operator, waits for the approval in the back
-office and installs the certificates it is issued, after checking that each was issued
-by its configuration anchor for its own key.
+sends certificate signing requests to the central authority with the enrolment code
+(for this node only, valid for days) an administrator gave its operator, waits for the
+approval in the back office and installs the certificates it is issued, after checking
+that each was issued by its configuration anchor for its own key.
 
     yagona exchange-node --config node.yaml --enrol CODE [--wait SECONDS]
 
@@ -27,7 +27,6 @@ from cryptography.x509.oid import NameOID
 
 from yagona.exchange.node.config import NodeConfig
 
-KINDS = ("tls", "sign")
 TIMEOUT_SECONDS = 15
 
 

@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="yagona exchange-node")
     parser.add_argument("--config", required=True)
     parser.add_argument("--enrol", metavar="CODE", help="make the node's keys and ask the "
-                        "authority for its certificates with this one-time code, then stop")
+                        "authority for its certificates with this enrolment code, then stop")
     parser.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                         help="with --enrol: how long to wait for the approval")
     args = parser.parse_args(argv)

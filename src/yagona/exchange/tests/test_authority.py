@@ -3,8 +3,8 @@ certificate), and the signed global configuration as nodes check it."""
 
 import base64
 import datetime as dt
-import threading
 import json
+import threading
 
 import pytest
 from cryptography import x509

@@ -1,6 +1,6 @@
 """Onboarding over the network: a bank (a member outside government) is registered in
 the back office, its node makes its own keys and sends its certificate requests to the
-live platform with the one-time enrolment code, the authority approves them, the node
+live platform with the enrolment code it was given, the authority approves them, the node
 installs its certificates; then the bank reads a person's record through the exchange,
 only with the person's consent."""
 
@@ -181,6 +181,8 @@ def test_enrolment_refuses_strangers_bad_requests_and_reports_a_refusal(
     assert send(ask).json()["request"] == first  # sent again: the same request
     second = send({**ask, "csr": make_request(new_key(), "node")}).json()["request"]
     assert SigningRequest.objects.get(pk=first).status == "rejected"  # superseded
+    assert AuditEntry.objects.filter(action="exchange.certificate_request_superseded",
+                                     summary__request=first).exists()
     status = client.get(f"/exchange/enrol/{second}", HTTP_AUTHORIZATION=f"Bearer {code}")
     assert status.json() == {"request": second, "status": "pending"}
     assert client.get(f"/exchange/enrol/{second}").status_code == 404  # without the code
