@@ -126,6 +126,10 @@ DEMO = {
         {"representative": "00000026", "kind": "director",
          "organisation": {"business_id": "123456782", "name": "Pamir Trade LLC"}},
     ],
+    "exchange_members": [
+        {"member_class": "COM", "code": "987654321", "name": "Pamir Bank",
+         "subsystem": "loans", "reads": ["population"]},
+    ],
 }
 
 

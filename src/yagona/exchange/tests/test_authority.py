@@ -193,22 +193,26 @@ def test_the_authority_is_made_once_and_never_silently_in_production(tmp_path, s
 
 @pytest.mark.django_db
 def test_the_demo_gives_each_keeper_and_grantee_a_node_and_rights_from_the_grants(
-        country, tmp_path):
+        country, tmp_path, settings):
     from yagona.exchange import demo
     from yagona.exchange.models import AccessRight
     from yagona.exchange.node.config import NodeConfig
     from yagona.registries import services as registries
 
+    settings.COUNTRIES_DIR, settings.COUNTRY = str(tmp_path), "xx"  # the test pack's demo
     registries.give_grant(SYSTEM, "population", "TAX", ["person_id", "surname"], False)
-    configs = demo.set_up(tmp_path)
+    configs = demo.set_up(tmp_path / "nodes")
     loaded = {NodeConfig.load(c).member.code: NodeConfig.load(c) for c in configs}
-    assert set(loaded) == {"REG", "TAX"}
+    assert set(loaded) == {"REG", "TAX", "987654321"}  # and the bank of demo.yaml
     assert loaded["REG"].services == {
         "registries/population": "http://127.0.0.1:8000/exchange/provider/population"}
     assert loaded["REG"].system_token and not loaded["TAX"].system_token
-    right = AccessRight.objects.get()
-    assert str(right.client.identifier) == "XX/GOV/TAX/services"
-    assert str(right.service.identifier) == "XX/GOV/REG/registries/population"
-    key = (tmp_path / "REG" / "sign.key").read_bytes()
-    demo.set_up(tmp_path)  # again: the keys the platform trusts are kept
-    assert (tmp_path / "REG" / "sign.key").read_bytes() == key
+    assert not loaded["987654321"].system_token and not loaded["987654321"].services
+    assert len({c.client_listen for c in loaded.values()}) == 3  # a port each
+    rights = {(str(r.client.identifier), str(r.service.identifier))
+              for r in AccessRight.objects.all()}
+    assert rights == {("XX/GOV/TAX/services", "XX/GOV/REG/registries/population"),
+                      ("XX/COM/987654321/loans", "XX/GOV/REG/registries/population")}
+    key = (tmp_path / "nodes" / "REG" / "sign.key").read_bytes()
+    demo.set_up(tmp_path / "nodes")  # again: the keys the platform trusts are kept
+    assert (tmp_path / "nodes" / "REG" / "sign.key").read_bytes() == key
