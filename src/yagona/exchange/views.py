@@ -116,6 +116,7 @@ def provide_registry(request, code):
             purpose=request.headers.get("X-Road-Issue", ""),
             xroad_id=request.headers.get("X-Road-Id", ""),
             consent_of="" if caller.member_class == "GOV" else str(caller.identifier),
+            organisation="" if caller.member_class == "GOV" else caller.name,
             only=[f for f in request.GET.get("fields", "").split(",") if f] or None)
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=422)

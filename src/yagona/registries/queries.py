@@ -148,13 +148,16 @@ def forget_personal_versions() -> None:
 
 def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id, field: str,
                       value: str, *, user: str = "", purpose: str = "", xroad_id: str = "",
-                      consent_of: str = "", only: list[str] | None = None) -> dict:
+                      consent_of: str = "", organisation: str = "",
+                      only: list[str] | None = None) -> dict:
     """A record as another agency's information system may read it through the data
     exchange (``reader.system`` names the calling subsystem, ``reader.agency`` its
-    agency), or 404. A member outside government (``consent_of``: its identifier) reads
-    only what the person consented to. ``only`` narrows the answer to the fields the caller
-    needs (data minimisation). The read is recorded for the person: the reading system,
-    the official (X-Road-UserId), the purpose and the fields given."""
+    agency), or 404. A member outside government (``consent_of``: its identifier,
+    ``organisation``: its name) reads only what the person consented to, and its read is
+    recorded for the consent's purpose unless it names one. ``only`` narrows the answer
+    to the fields the caller needs (data minimisation). The read is recorded for the
+    person: the reading system, the official (X-Road-UserId), the purpose and the fields
+    given."""
     from django.core.exceptions import ValidationError
 
     from yagona.registries.access import access_of_agencies
@@ -178,7 +181,8 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
     if key is None:
         raise Http404
     if access is None:
-        access = _consented(found, current, key.record, consent_of)
+        access, purposes = _consented(found, current, key.record, consent_of)
+        purpose = purpose or "; ".join(purposes)
     data = access.filter(key.record.data)
     if only:
         data = {k: v for k, v in data.items() if k in set(only)}
@@ -187,13 +191,16 @@ def read_for_exchange(reader: audit.Actor, registry_code: str, client_agency_id,
             audit.record(reader, "registry.record_read", "record", key.record.uuid,
                          {"registry": found.code, "client": reader.system, "user": user,
                           "purpose": purpose, "xroad_id": xroad_id, "fields": sorted(data),
-                          "channel": "exchange"}, agency=reader.agency)
-            _tell_the_person(found, current, key.record, reader.agency, purpose)
+                          "channel": "exchange", "organisation": organisation},
+                         agency=reader.agency)
+            _tell_the_person(found, current, key.record, reader.agency or organisation,
+                             purpose)
     return data
 
 
 def _consented(registry: Registry, schema: RegistryVersion, row: Record, member: str):
-    """The fields the record's person let ``member`` read, now; 404 without a consent."""
+    """(the fields the record's person lets ``member`` read now, the consents' purposes);
+    404 without a consent."""
     from yagona.registries.access import Access
     from yagona.registries.models import Consent
 
@@ -205,7 +212,8 @@ def _consented(registry: Registry, schema: RegistryVersion, row: Record, member:
     fields = {f for c in consents for f in c.fields}
     if not fields:
         raise Http404
-    return Access(frozenset(fields | set(schema.key_fields) | set(schema.public_fields)), False)
+    return (Access(frozenset(fields | set(schema.key_fields) | set(schema.public_fields)),
+                   False), sorted({c.purpose for c in consents}))
 
 
 def consents_of(person):
@@ -367,6 +375,7 @@ def reads_of_person(user, *, agency: str = "", since=None, until=None):
         registry, exchange = records[entry.object_id], entry.summary.get("channel") == "exchange"
         rows.append({
             "at": entry.at, "registry": registry, "agency": names.get(entry.agency),
+            "organisation": entry.summary.get("organisation", ""),
             "system": entry.summary.get("client", "") if exchange else "",
             "official": entry.summary.get("user", "") if exchange else entry.actor,
             "purpose": entry.summary.get("purpose", ""),

@@ -26,6 +26,7 @@ from yagona.exchange.models import SigningRequest
 from yagona.exchange.node.config import NodeConfig
 from yagona.exchange.node.enrol import EnrolmentError, enrol, make_request, new_key
 from yagona.exchange.tests.test_nodes import Member, free_port
+from yagona.registries import queries as registry_queries
 from yagona.registries import services as registries
 from yagona.registries.tests.test_records import person
 
@@ -130,6 +131,10 @@ def test_a_bank_enrols_its_node_over_the_network_and_reads_with_consent(
         assert answer.status_code == 200, answer.text
         assert set(answer.json()) >= {"surname", "birth_date"}
         assert "address" not in answer.json()  # what she consented to, no more
+        rows, _agencies = registry_queries.reads_of_person(citizen)  # "who used my data"
+        assert (rows[0]["organisation"], rows[0]["purpose"]) == ("Pamir Bank",
+                                                                 "A loan application")
+        assert citizen.inbox.filter(event="data_read", params__agency="Pamir Bank").exists()
     finally:
         keeper.stop()
         bank.terminate()
