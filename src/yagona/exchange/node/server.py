@@ -90,6 +90,10 @@ class HopFailed(Exception):
     pass
 
 
+class HopTooLarge(HopFailed):
+    """The next hop answered with more than the node takes (``body_bytes``)."""
+
+
 @dataclass
 class Answer:
     status_code: int
@@ -99,12 +103,15 @@ class Answer:
 
 class Hop:
     """Outbound HTTP for one kind of next hop (aiohttp: a pool of kept-alive connections,
-    no redirects followed, a time limit to connect and to read)."""
+    no redirects followed, a time limit to connect and to read, and at most ``limit``
+    bytes of an answer read: a bigger one is refused, not held in memory)."""
 
-    def __init__(self, read_seconds: float, connect_seconds: float, tls=None):
+    def __init__(self, read_seconds: float, connect_seconds: float, tls=None,
+                 limit: int | None = None):
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_seconds,
                                              sock_read=read_seconds)
         self.tls = tls
+        self.limit = limit
         self.session: aiohttp.ClientSession | None = None
 
     async def request(self, method: str, url: str, headers: dict | None = None,
@@ -117,7 +124,16 @@ class Hop:
             async with self.session.request(method, yarl.URL(url, encoded=True),
                                             headers=headers, data=content,
                                             allow_redirects=False) as answer:
-                return Answer(answer.status, answer.headers, await answer.read())
+                if self.limit is None:
+                    return Answer(answer.status, answer.headers, await answer.read())
+                if (answer.content_length or 0) > self.limit:
+                    raise HopTooLarge(f"the answer is larger than {self.limit} bytes")
+                body = bytearray()
+                async for chunk in answer.content.iter_chunked(64 * 1024):
+                    body += chunk
+                    if len(body) > self.limit:
+                        raise HopTooLarge(f"the answer is larger than {self.limit} bytes")
+                return Answer(answer.status, answer.headers, bytes(body))
         except TimeoutError as exc:
             raise HopTimeout(url) from exc
         except aiohttp.ClientError as exc:
@@ -238,8 +254,9 @@ class Node:
         tls.load_cert_chain(str(config.tls_certificate), str(config.tls_key))
         # The provider's node waits timeout_seconds for its system; this node waits a little
         # longer for that node, so that its clear error arrives before our own timeout.
-        self.peers = Hop(seconds + 2, connect, tls)
-        self.systems = Hop(seconds, connect)
+        limit = config.limits["body_bytes"]  # for answers as for requests
+        self.peers = Hop(seconds + 2, connect, tls, limit)
+        self.systems = Hop(seconds, connect, limit=limit)
         self.central = Hop(seconds, connect)
 
     # --- the global configuration ------------------------------------------------------
@@ -428,6 +445,10 @@ class Node:
             raise NodeError(504, "Server.ClientProxy.Timeout",
                             f"{service.provider.member}'s node did not answer in time") \
                 from None
+        except HopTooLarge as exc:
+            raise NodeError(502, "Server.ClientProxy.NetworkError",
+                            f"{service.provider.member}'s node answered with more than this "
+                            "node passes on", str(exc)) from None
         except HopFailed as exc:
             raise NodeError(502, "Server.ClientProxy.NetworkError",
                             f"{service.provider.member}'s node cannot be reached",
@@ -587,6 +608,10 @@ class Node:
             raise NodeError(504, "Server.ServerProxy.ServiceTimeout",
                             f"{service} did not answer in "
                             f"{self.config.limits['timeout_seconds']} s") from None
+        except HopTooLarge as exc:
+            raise NodeError(502, "Server.ServerProxy.ServiceFailed",
+                            f"{service} answered with more than this node passes on",
+                            str(exc)) from None
         except HopFailed as exc:
             raise NodeError(502, "Server.ServerProxy.ServiceFailed",
                             f"{service} cannot be reached", str(exc)) from None

@@ -104,6 +104,8 @@ def systems(method, path, body):
     """The providers' information systems: persons and companies by ID, and a slow one."""
     if path.startswith("/slow"):
         time.sleep(TIMEOUT + 2)
+    if path.startswith("/huge"):  # more than a node passes on
+        return 200, {"content-type": "application/octet-stream"}, b"x" * (BODY_LIMIT + 1)
     found = {"/persons/410012345": {"person_id": "410012345", "surname": "Раҳимова"},
              "/companies/020000013": {"business_id": "020000013", "name": "«Помир»"}}
     if path.split("?")[0] in found:
@@ -209,6 +211,7 @@ def network(country, tmp_path):
     tax = Member(tmp_path, "TAX", url, {})
     vkd = Member(tmp_path, "VKD", url, {"population/persons": system,
                                         "population/slow": f"{system}/slow",
+                                        "population/huge": f"{system}/huge",
                                         "population/gone": f"http://127.0.0.1:{down}"})
     biz = Member(tmp_path, "BIZ", url, {"companies/companies": system})
     taxes = services.add_subsystem(SYSTEM, tax.member, "taxes", "Tax accounts")
@@ -217,7 +220,7 @@ def network(country, tmp_path):
     persons = services.offer_service(SYSTEM, population, "persons", "Persons", {
         "openapi": "3.0.3", "info": {"title": "Persons", "version": "1"},
         "paths": {"/persons/{id}": {"get": {}}, "/persons": {"post": {}}}})
-    for code in ("slow", "gone"):
+    for code in ("slow", "gone", "huge"):
         services.allow(SYSTEM, services.offer_service(SYSTEM, population, code, code, {}),
                        taxes)
     services.offer_service(SYSTEM, population, "secret", "Not for the tax committee", {
@@ -296,7 +299,8 @@ def test_three_nodes_exchange_signed_logged_messages_and_refuse_the_rest(network
     assert {"objectType": "APPLICATION", "instanceId": "XX", "memberClass": "GOV",
             "memberCode": "VKD", "applicationCode": "population"} in [c["id"] for c in listed]
     methods = call(network, "/r1/XX/GOV/VKD/population/listMethods").json()["member"]
-    assert {m["serviceCode"] for m in methods} == {"persons", "slow", "gone", "secret"}
+    assert {m["serviceCode"] for m in methods} == {"persons", "slow", "gone", "huge",
+                                                   "secret"}
     allowed = call(network, "/r1/XX/GOV/VKD/population/allowedMethods").json()["member"]
     assert "secret" not in {m["serviceCode"] for m in allowed}
     assert [e for m in allowed if m["serviceCode"] == "persons"
@@ -333,6 +337,9 @@ def test_three_nodes_exchange_signed_logged_messages_and_refuse_the_rest(network
     assert time.monotonic() - began < TIMEOUT + 1.5
     refused(call(network, "/r1/XX/GOV/VKD/population/gone/x"), 502,
             "Server.ServerProxy.ServiceFailed")
+    huge = call(network, "/r1/XX/GOV/VKD/population/huge/x")  # refused, not held in memory
+    refused(huge, 502, "Server.ServerProxy.ServiceFailed")
+    assert "more than this node passes on" in huge.json()["message"]
 
     # A rogue node: an altered signed request, the same request twice, no certificate.
     rogue = rogue_tax_node(network)
