@@ -5,8 +5,8 @@ agency's own exchange node, with their source.
 
 A reading is kept in the cache for a few minutes per official, so that reloading the
 page does not read the person's data again (the page's language is part of the key: the
-labels are in it); the official can ask for a fresh one. Only
-an open application is read: once it is decided, the agency has no purpose left.
+labels are in it); the official can ask for a fresh one. Only an open application is
+read: once it is decided, the agency has no purpose left.
 """
 
 from dataclasses import dataclass
