@@ -9,7 +9,7 @@ import pytest
 from yagona.browser_tests.conftest import opened
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
 from yagona.core import demo
-from yagona.exchange import services
+from yagona.exchange import queries, services
 from yagona.exchange.node.enrol import make_request, new_key
 
 
@@ -39,9 +39,10 @@ def test_the_authority_onboards_a_bank_and_issues_its_certificates(
     notice = page.locator(".notice").inner_text()
     code = re.search(r"--enrol ([\w-]+)", notice).group(1)
     accessible(page, "the authority's page with an enrolment code")
-    node = services.enrolled_node("TJ/COM/020099991", "node1", code)
     for kind in ("tls", "sign"):  # what the node sends with the code (exchange/node/enrol.py)
-        services.enrol(node, kind, make_request(new_key(), "bank"))
+        services.enrol("TJ/COM/020099991", "node1", code, kind,
+                       make_request(new_key(), "bank"))
+    node = queries.enrolled_node("TJ/COM/020099991", "node1", code)
     page.goto(f"{base}/office/platform/exchange/")
     accessible(page, "the authority's page with requests to decide")
     for _ in range(2):

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from yagona.exchange.ids import MEMBER_CLASSES, MemberId, ServiceId, SubsystemId
 
 
+def secret_digest(secret: str) -> str:
+    """What is stored of a node's system token or enrolment code: its SHA-256."""
+    import hashlib
+
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 class Member(models.Model):
     """An organisation in the exchange: a government body (GOV), a company (COM) or a
     non-governmental organisation (NGO)."""

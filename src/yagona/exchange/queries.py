@@ -1,9 +1,7 @@
 """Reads of the central authority's records."""
 
-import hashlib
-
 from yagona.exchange.ids import MemberId
-from yagona.exchange.models import Member, Node
+from yagona.exchange.models import Member, Node, secret_digest
 
 
 def member(identifier: MemberId) -> Member | None:
@@ -28,8 +26,28 @@ def node_for_system_token(authorization: str) -> Node | None:
     if scheme.lower() != "bearer" or not token:
         return None
     return (Node.objects.select_related("member__agency")
-            .filter(system_token=hashlib.sha256(token.encode()).hexdigest())
+            .filter(system_token=secret_digest(token))
             .exclude(system_token="").first())
+
+
+def enrolled_node(member_id: str, name: str, code: str) -> Node | None:
+    """The node ``member_id``/``name`` if ``code`` is its live enrolment code."""
+    from django.utils import timezone
+
+    from yagona.exchange.ids import BadIdentifier
+
+    try:
+        identifier = MemberId.parse(member_id)
+    except BadIdentifier:
+        return None
+    if not code:
+        return None
+    return (Node.objects.select_related("member")
+            .filter(member__instance=identifier.instance,
+                    member__member_class=identifier.member_class,
+                    member__code=identifier.code, name=name,
+                    enrolment_code=secret_digest(code),
+                    enrolment_expires__gt=timezone.now()).first())
 
 
 def enrolment_request(number: int, code: str):
@@ -41,7 +59,7 @@ def enrolment_request(number: int, code: str):
     if not code:
         return None
     return (SigningRequest.objects.select_related("certificate")
-            .filter(pk=number, node__enrolment_code=hashlib.sha256(code.encode()).hexdigest(),
+            .filter(pk=number, node__enrolment_code=secret_digest(code),
                     node__enrolment_expires__gt=timezone.now()).first())
 
 

@@ -21,6 +21,7 @@ from yagona.exchange.models import (
     Node,
     SigningRequest,
     Subsystem,
+    secret_digest,
 )
 
 
@@ -89,14 +90,13 @@ def add_node(actor: audit.Actor, member: Member, name: str, address: str,
 
 def issue_system_token(actor: audit.Actor, node: Node) -> str:
     """A new token for the node to call the platform's systems with (shown once)."""
-    import hashlib
     import secrets
 
     _authority(actor)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         Node.objects.filter(pk=node.pk).update(
-            system_token=hashlib.sha256(token.encode()).hexdigest())
+            system_token=secret_digest(token))
         audit.record(actor, "exchange.node_token_issued", "exchange_node",
                      f"{node.member.identifier}/{node.name}", {})
     return token
@@ -191,43 +191,24 @@ def open_enrolment(actor: audit.Actor, node: Node) -> str:
     code = secrets.token_urlsafe(24)
     with transaction.atomic():
         Node.objects.filter(pk=node.pk).update(
-            enrolment_code=_digest(code),
+            enrolment_code=secret_digest(code),
             enrolment_expires=timezone.now() + dt.timedelta(days=ENROLMENT_DAYS))
         audit.record(actor, "exchange.enrolment_opened", "exchange_node",
                      f"{node.member.identifier}/{node.name}", {"days": ENROLMENT_DAYS})
     return code
 
 
-def _digest(code: str) -> str:
-    import hashlib
+def enrol(member_id: str, node_name: str, code: str, kind: str,
+          csr_pem: str) -> SigningRequest:
+    """A node's request sent over the network: only with the node's live enrolment code
+    (else PermissionDenied), and checked now, so that the administrator sees only
+    well-formed requests; the same request sent again is the same request, and a new one
+    replaces the one still waiting."""
+    from yagona.exchange import queries
 
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
-def enrolled_node(member: str, name: str, code: str) -> Node | None:
-    """The node ``member``/``name`` if ``code`` is its live enrolment code."""
-    import hmac
-
-    from yagona.exchange.ids import BadIdentifier, MemberId
-
-    try:
-        identifier = MemberId.parse(member)
-    except BadIdentifier:
-        return None
-    node = (Node.objects.select_related("member")
-            .filter(member__instance=identifier.instance,
-                    member__member_class=identifier.member_class,
-                    member__code=identifier.code, name=name,
-                    enrolment_expires__gt=timezone.now()).exclude(enrolment_code="").first())
-    if node is None or not hmac.compare_digest(node.enrolment_code, _digest(code)):
-        return None
-    return node
-
-
-def enrol(node: Node, kind: str, csr_pem: str) -> SigningRequest:
-    """A node's request sent over the network with its enrolment code: checked now, so
-    that the administrator sees only well-formed requests; the same request sent again
-    is the same request, and a new one replaces the one still waiting."""
+    node = queries.enrolled_node(member_id, node_name, code)
+    if node is None:
+        raise PermissionDenied
     try:
         ca.checked_request(csr_pem)
     except ca.BadRequest as exc:

@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -65,12 +65,11 @@ def enrol(request):
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"detail": "Send JSON with member, node, kind and csr"},
                             status=400)
-    node = services.enrolled_node(member, name, _enrolment_code(request))
-    if node is None:
+    try:
+        signing_request = services.enrol(member, name, _enrolment_code(request), kind, csr)
+    except PermissionDenied:
         return JsonResponse({"detail": "No such node, or the enrolment code is wrong or "
                                        "expired: ask the authority for a new one"}, status=401)
-    try:
-        signing_request = services.enrol(node, kind, csr)
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=400)
     return JsonResponse({"request": signing_request.pk, "status": signing_request.status},
