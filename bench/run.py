@@ -174,7 +174,7 @@ def main():
                   "print(s.issue_api_token(SYSTEM, User.objects.get(username="
                   "d['citizens'][0]['person_id']), 'bench'))", base_env)
     submission = json.loads(shell(
-        "import json, random; from yagona.core import demo; from yagona.catalogue.models "
+        "import json, random; from yagona.demo import data as demo; from yagona.catalogue.models "
         "import Service; from yagona.catalogue.forms import FormDefinition; "
         "from yagona.accounts.models import User\n"
         "ids = list(User.objects.values_list('username', flat=True)[:5])\n"

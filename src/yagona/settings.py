@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "yagona.portal",
     "yagona.backoffice",
     "yagona.api",
+    "yagona.demo",
 ]
 
 MIDDLEWARE = [

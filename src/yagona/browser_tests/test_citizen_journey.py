@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.catalogue.packs import load_pack
-from yagona.core import demo
+from yagona.demo import data as demo
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import read_yaml
 from yagona.core.normalize import words

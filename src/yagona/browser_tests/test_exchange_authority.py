@@ -8,7 +8,7 @@ import pytest
 
 from yagona.browser_tests.conftest import opened
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
-from yagona.core import demo
+from yagona.demo import data as demo
 from yagona.exchange import queries, services
 from yagona.exchange.node.enrol import make_request, new_key
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from yagona.core import demo
+from yagona.demo import data as demo
 
 
 class Command(BaseCommand):

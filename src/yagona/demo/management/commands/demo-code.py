@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yagona.core.demo import current_code
+from yagona.demo.data import current_code
 
 
 class Command(BaseCommand):
