@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from yagona.accounts.models import OfficialRole
 from yagona.accounts.queries import valid_mandates
-from yagona.applications.models import Application
+from yagona.applications.models import Application, Channel
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
 
@@ -99,3 +99,28 @@ def workload(agency):
             .annotate(open=Count("id"),
                       overdue=Count("id", filter=Q(due_date__lt=today, paused_at__isnull=True)))
             .order_by("assigned_to__username"))
+
+
+def applicant_side(application) -> list:
+    """Who hears about an application: the person it is for, who applied, who represents."""
+    from yagona.accounts.models import User
+
+    people = [application.created_by] if application.channel != Channel.ASSISTED else []
+    if application.party_kind == "person":
+        people += list(User.objects.filter(username=application.party_id))
+    if application.mandate_id:
+        people.append(application.mandate.representative)
+    return people
+
+
+def for_notice(application_id: int) -> Application:
+    """An application as a notice about it needs it (subscribers of its events)."""
+    return Application.objects.select_related("service", "created_by",
+                                              "mandate__representative").get(pk=application_id)
+
+
+def is_of_person(person_id: str, reference: str) -> bool:
+    """Whether ``reference`` (a registration number or the start of a uuid) names an
+    application for this person."""
+    return Application.objects.filter(party_id=person_id).filter(
+        Q(registration_number=reference) | Q(uuid__startswith=reference)).exists()

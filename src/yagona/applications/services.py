@@ -1,5 +1,6 @@
 """Commands on applications. Each: permission → transaction (row lock) → change →
-audit entry → notifications; jobs after commit. Callers pass an ``audit.Actor``."""
+audit entry → events (core.events: notifications subscribes); jobs after commit. Callers
+pass an ``audit.Actor``."""
 
 from datetime import datetime
 
@@ -23,9 +24,8 @@ from yagona.applications.models import (
 )
 from yagona.applications.workflow import APPLICANT, OFFICIAL, Status, next_status
 from yagona.catalogue.forms import FormDefinition
-from yagona.core import audit
+from yagona.core import audit, events
 from yagona.core.countries import active_pack
-from yagona.notifications.services import notify
 
 
 class Tampered(Exception):
@@ -41,7 +41,7 @@ def _lock(application: Application) -> Application:
 
 
 def _step(actor, application, action, side, *, role, note="", agency=None, **summary):
-    """Move an application along the workflow table; timeline, audit and inbox in one go."""
+    """Move an application along the workflow table; timeline, audit and event in one go."""
     before = application.status
     application.status = next_status(before, action, side)
     application.save()
@@ -51,21 +51,8 @@ def _step(actor, application, action, side, *, role, note="", agency=None, **sum
     audit.record(actor, f"application.{action}", "application", application.uuid,
                  {"from": before, "to": application.status, **summary},
                  agency=application.agency.code)
-    notify(_applicant_side(application), application, action,
-           {"number": application.reference, "status": application.status, "note": note,
-            "service": application.service.code})
-
-
-def _applicant_side(application):
-    """Who hears about an application: the person it is for, who applied, who represents."""
-    from yagona.accounts.models import User
-
-    people = [application.created_by] if application.channel != Channel.ASSISTED else []
-    if application.party_kind == "person":
-        people += list(User.objects.filter(username=application.party_id))
-    if application.mandate_id:
-        people.append(application.mandate.representative)
-    return people
+    events.publish("application.stepped", application=application.pk, action=action,
+                   note=note)
 
 
 def _applicant_role(actor, application) -> str:
@@ -543,9 +530,8 @@ def send_message(user, uuid, text: str, *, official: bool) -> Message:
                                          from_agency=official, body=text)
         audit.record(actor, "application.message", "application", application.uuid,
                      {"from_agency": official}, agency=application.agency.code)
-        if official:
-            notify(_applicant_side(application), application, "message",
-                   {"number": application.reference})
+        events.publish("application.message", application=application.pk,
+                       from_agency=official)
     return message
 
 

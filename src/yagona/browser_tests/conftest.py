@@ -68,9 +68,9 @@ def pytest_runtest_makereport(item, call):
 def tj(settings):
     """The tj pack with its demo people and applications; its demo.yaml."""
     from yagona.catalogue.packs import load_pack
-    from yagona.demo import data as demo
     from yagona.core.audit import SYSTEM
     from yagona.core.countries import read_yaml
+    from yagona.demo import data as demo
 
     folder = Path(settings.COUNTRIES_DIR) / "tj"
     load_pack(SYSTEM, folder)

@@ -14,10 +14,10 @@ from axe_playwright_python.sync_playwright import Axe
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.catalogue.packs import load_pack
-from yagona.demo import data as demo
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import read_yaml
 from yagona.core.normalize import words
+from yagona.demo import data as demo
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
            "resultTypes": ["violations"]}

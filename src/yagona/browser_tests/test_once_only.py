@@ -17,8 +17,8 @@ from yagona.browser_tests.conftest import opened
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
-from yagona.demo import data as demo
 from yagona.core.audit import SYSTEM
+from yagona.demo import data as demo
 from yagona.exchange import globalconf, services
 from yagona.exchange.tests.test_nodes import Member, central_authority
 from yagona.registries.models import RecordKey

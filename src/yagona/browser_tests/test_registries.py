@@ -10,10 +10,10 @@ import pytest
 
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
 from yagona.catalogue.packs import load_pack
-from yagona.demo import data as demo
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import read_yaml
 from yagona.core.normalize import fold
+from yagona.demo import data as demo
 
 
 @pytest.mark.browser

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "yagona.notifications"
     label = "notifications"
+
+    def ready(self):
+        from yagona.notifications import handlers  # noqa: F401 (subscribes to events)

@@ -1,11 +1,11 @@
 """Reads of registries. A staff read of a record with personal fields is audited."""
 
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from yagona.accounts.models import OfficialRole
-from yagona.core import audit
+from yagona.core import audit, events
 from yagona.registries.models import (
     Record,
     RecordKey,
@@ -225,26 +225,15 @@ def consents_of(person):
 
 def _tell_the_person(registry: Registry, schema: RegistryVersion, row: Record, agency: str,
                      purpose: str = "") -> None:
-    """A read outside any application the person started is notified to them (the
-    record's person-ID key names them; an application of theirs is named by its number
-    in the purpose)."""
-    from yagona.accounts.models import User
-    from yagona.agencies.models import Agency
-    from yagona.applications.models import Application
-
+    """A read of a person's record is an event for the rooms that tell people (the record's
+    person-ID keys name them; the purpose may name an application of theirs). A read never
+    writes another room's rows itself."""
     keys = [f for f in schema.key_fields
             if (schema.schema["properties"].get(f) or {}).get("x-person-id")]
-    person = User.objects.filter(username__in=[row.data.get(f) for f in keys]).first()
-    if person is None:
-        return
-    if purpose and Application.objects.filter(party_id=person.username).filter(
-            models.Q(registration_number=purpose) | models.Q(uuid__startswith=purpose)
-            ).exists():
-        return
-    from yagona.notifications.services import notify_data_read
-
-    reader = Agency.objects.filter(code=agency).first()
-    notify_data_read(person, reader.display_name if reader else agency, registry.display_name)
+    people = [str(row.data[f]) for f in keys if row.data.get(f)]
+    if people:
+        events.publish("registry.record_read", people=people, registry=registry.code,
+                       reader=agency, purpose=purpose)
 
 
 def readable(actor: audit.Actor) -> list[tuple[Registry, RegistryVersion, object]]:
@@ -445,3 +434,11 @@ def open_corrections(registry: Registry):
     return list(CorrectionRequest.objects.filter(
         record__registry=registry, status=CorrectionRequest.Status.OPEN)
         .select_related("record", "person").order_by("created_at"))
+
+
+def correction_request(request_id: int):
+    """A correction request with its person and registry (for the notice about it)."""
+    from yagona.registries.models import CorrectionRequest
+
+    return CorrectionRequest.objects.select_related("person", "record__registry").get(
+        pk=request_id)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from yagona.agencies.models import Agency
-from yagona.core import audit
+from yagona.core import audit, events
 from yagona.core.countries import active_pack
 from yagona.registries import definitions, terms
 from yagona.registries.models import (
@@ -542,8 +542,7 @@ def request_correction(person, registry_code: str, field: str, text: str):
 
 
 def close_correction(actor: audit.Actor, request_id, corrected: bool, answer: str) -> None:
-    """A keeper says what became of a correction request; the person is told."""
-    from yagona.notifications.services import notify
+    """A keeper says what became of a correction request; the person is told (an event)."""
     from yagona.registries.models import CorrectionRequest
 
     with transaction.atomic():
@@ -563,6 +562,5 @@ def close_correction(actor: audit.Actor, request_id, corrected: bool, answer: st
         audit.record(actor, "registry.correction_answered", "record", request.record.uuid,
                      {"request": request.pk, "status": request.status},
                      agency=request.record.registry.agency.code)
-        notify([request.person], None, "correction_answered",
-               {"registry": request.record.registry.display_name,
-                "status": request.status, "note": request.answer})
+        events.publish("registry.correction_answered", request=request.pk)
+

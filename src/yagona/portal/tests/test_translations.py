@@ -16,9 +16,9 @@ from django.test import Client
 from yagona.accounts import services as accounts
 from yagona.catalogue.models import Service
 from yagona.catalogue.packs import load_pack
-from yagona.demo import data as demo
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import read_yaml
+from yagona.demo import data as demo
 
 ENGLISH = {
     "the", "and", "of", "to", "your", "you", "for", "is", "in", "on", "with", "this", "by",
