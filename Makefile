@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries bench-exchange demo test test-sqlite test-postgres test-browser lint openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,10 +57,14 @@ bench-exchange: $(STAMP) messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The floors of docs/ARCHITECTURE.md (the layers contract in pyproject.toml).
+layers: $(STAMP)
+	PYTHONPATH=src $(BIN)/lint-imports
+
 openapi: $(STAMP)
 	$(BIN)/yagona openapi --check
 
-test: $(STAMP) messages lint openapi test-sqlite test-postgres
+test: $(STAMP) messages lint layers openapi test-sqlite test-postgres
 
 test-sqlite: $(STAMP) messages
 	$(BIN)/pytest -q

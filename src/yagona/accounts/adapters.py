@@ -56,7 +56,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=phone).order_by("-phone_verified", "pk").first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        from yagona.notifications.sms import send_sms
+        from yagona.core.sms import send_sms
 
         send_sms(phone, _("Yagona verification code: %(code)s") % {"code": code})
 

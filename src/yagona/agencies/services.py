@@ -21,7 +21,7 @@ def set_agency_active(actor: audit.Actor, code: str, active: bool) -> Agency:
     from django.db import transaction
     from django.http import Http404
 
-    from yagona.catalogue.search import catalogue_changed
+    from yagona.core.middleware import catalogue_changed
 
     with transaction.atomic():
         agency = Agency.objects.select_for_update().filter(code=code).first()

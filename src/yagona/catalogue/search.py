@@ -8,12 +8,15 @@ before summary before the rest) and shown with the matched words marked.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from yagona.catalogue.models import SearchDocument, Service
+
+# The public pages' cache version is core's (the page cache is there); catalogue changes
+# bump it (catalogue_changed, here for the pack loader).
+from yagona.core.middleware import catalogue_changed, catalogue_version  # noqa: F401
 from yagona.core.normalize import WORD, fold, words
 
 MAX_TERMS = 8
@@ -81,18 +84,3 @@ def highlight(text: str, terms: list[str]):
             last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
-
-
-CATALOGUE_VERSION_KEY = "catalogue-version"
-
-
-def catalogue_version() -> int:
-    return cache.get_or_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
-
-
-def catalogue_changed() -> None:
-    """Invalidate cached catalogue pages everywhere (a new version key)."""
-    try:
-        cache.incr(CATALOGUE_VERSION_KEY)
-    except ValueError:
-        cache.set(CATALOGUE_VERSION_KEY, 2, timeout=None)

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.http import Http404
 
 from yagona.catalogue.models import Service
-from yagona.catalogue.search import catalogue_changed
 from yagona.core import audit
+from yagona.core.middleware import catalogue_changed
 
 
 def set_service_active(actor: audit.Actor, code: str, active: bool) -> Service:

@@ -57,8 +57,6 @@ class AnonymousPageCache:
     def _catalogue_version(self):
         import time
 
-        from yagona.catalogue.search import catalogue_version
-
         now = time.monotonic()
         if self._version is None or now - self._version_at > self.VERSION_SECONDS:
             self._version, self._version_at = catalogue_version(), now
@@ -89,3 +87,23 @@ class AnonymousPageCache:
                 and not getattr(response, "streaming", False)):
             cache.set(key, response, self.TTL)
         return response
+
+
+CATALOGUE_VERSION_KEY = "catalogue-version"
+
+
+def catalogue_version() -> int:
+    """The version of the public pages' content, part of every cached page's key."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
+
+
+def catalogue_changed() -> None:
+    """Invalidate cached catalogue pages everywhere (a new version key)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(CATALOGUE_VERSION_KEY)
+    except ValueError:
+        cache.set(CATALOGUE_VERSION_KEY, 2, timeout=None)

@@ -297,3 +297,16 @@ def revoke(actor: audit.Actor, certificate: Certificate, reason: str) -> None:
         audit.record(actor, "exchange.certificate_revoked", "exchange_member",
                      str(certificate.member.identifier), {"serial": certificate.serial,
                                                           "reason": reason})
+
+
+def give_consent(person, registry_code: str, member_id: str, fields: list[str], purpose: str,
+                 until):
+    """The person lets a member outside government (a bank) read these fields of their
+    record: the exchange knows the member, the register keeps the consent."""
+    from yagona.exchange.queries import member_by_identifier
+    from yagona.registries import services as registries
+
+    member = member_by_identifier(member_id or "")
+    name = member.name if member is not None and member.member_class != "GOV" else None
+    return registries.give_consent(person, registry_code, member_id, name, fields, purpose,
+                                   until)

@@ -345,6 +345,7 @@ def consents(request):
     from datetime import date
 
     from yagona.exchange import queries as exchange
+    from yagona.exchange import services as exchange_services
     from yagona.registries import queries as registries
     from yagona.registries import services as registry_services
 
@@ -364,8 +365,9 @@ def consents(request):
         except ValueError:
             until = None
         try:
-            registry_services.give_consent(request.user, values["registry"], values["member"],
-                                           values["fields"], values["purpose"], until)
+            exchange_services.give_consent(request.user, values["registry"],
+                                           values["member"], values["fields"],
+                                           values["purpose"], until)
         except ValidationError as exc:
             errors = {k: v[0] for k, v in exc.message_dict.items()}
         else:

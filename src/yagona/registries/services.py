@@ -456,14 +456,14 @@ def _revise(record: Record, actor: audit.Actor, operation: str, at, reason: str,
 MAX_CONSENT_DAYS = 366
 
 
-def give_consent(person, registry_code: str, member_id: str, fields: list[str], purpose: str,
-                 until: date):
+def give_consent(person, registry_code: str, member_id: str, member_name: str | None,
+                 fields: list[str], purpose: str, until: date):
     """The person lets an organisation outside government read these fields of their
-    record in this registry, for this purpose, until this date."""
+    record in this registry, for this purpose, until this date. The exchange names the
+    organisation (``exchange.services.give_consent``): ``member_name`` is None when
+    ``member_id`` is no member outside government."""
     from datetime import timedelta
 
-    from yagona.exchange import queries as exchange
-    from yagona.exchange.ids import BadIdentifier, MemberId
     from yagona.registries.models import Consent
 
     registry = Registry.objects.filter(code=registry_code, active=True).first()
@@ -471,11 +471,7 @@ def give_consent(person, registry_code: str, member_id: str, fields: list[str], 
         raise Http404
     version = current_version(registry)
     problems = {}
-    try:
-        member = exchange.member(MemberId.parse(member_id))
-    except BadIdentifier:
-        member = None
-    if member is None or member.member_class == "GOV":
+    if not member_name:
         problems["member"] = _("Choose an organisation.")
     fields = [f for f in version.fields if f in set(fields)]
     if not fields:
@@ -489,7 +485,7 @@ def give_consent(person, registry_code: str, member_id: str, fields: list[str], 
         raise ValidationError(problems)
     with transaction.atomic():
         consent = Consent.objects.create(person=person, registry=registry, member=member_id,
-                                         member_name=member.name, fields=fields,
+                                         member_name=member_name, fields=fields,
                                          purpose=purpose.strip()[:500], valid_until=until)
         audit.record(audit.Actor(user=person), "registry.consent_given", "consent", consent.pk,
                      {"registry": registry.code, "member": member_id, "fields": fields,

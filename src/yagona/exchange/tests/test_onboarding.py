@@ -125,8 +125,8 @@ def test_a_bank_enrols_its_node_over_the_network_and_reads_with_consent(
         refused = _when_up(bank, lambda: httpx.get(url, **ask))
         assert refused.status_code == 404, refused.text  # no consent: nothing, and it is
         assert "x-road-error" not in refused.headers  # the register's answer, not the node's
-        registries.give_consent(citizen, "population", BANK, ["surname", "birth_date"],
-                                "A loan application", date.today() + timedelta(days=30))
+        services.give_consent(citizen, "population", BANK, ["surname", "birth_date"],
+                              "A loan application", date.today() + timedelta(days=30))
         answer = httpx.get(url, **ask)
         assert answer.status_code == 200, answer.text
         assert set(answer.json()) >= {"surname", "birth_date"}

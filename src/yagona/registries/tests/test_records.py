@@ -253,6 +253,6 @@ def test_an_organisation_outside_government_reads_only_what_the_person_consented
     with pytest.raises(Http404):
         read()
     with pytest.raises(ValidationError):
-        services.give_consent(people["citizen"], "population", str(bank.identifier),
+        exchange.give_consent(people["citizen"], "population", str(bank.identifier),
                               ["surname"], "A loan", timezone.localdate() - timedelta(days=1))
     assert AuditEntry.objects.filter(action="registry.consent_revoked").exists()
