@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from yagona.accounts.models import ApiToken, Mandate, OfficialRole, User
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Role, User
 
 
 @dataclass(frozen=True)
@@ -62,4 +62,27 @@ def token_for(token: str) -> ApiToken | None:
     if row is None or not row.user.is_active:
         return None
     return row
+
+
+# Lower-floor rooms (registries) read people and officials' roles here, not in the models.
+DEFINERS = (Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER)  # who may define an agency's registries
+
+
+def person(person_id: str) -> User | None:
+    return User.objects.filter(username=person_id).first()
+
+
+def agency_roles(user: User) -> list[tuple[int, str]]:
+    """(agency id, role) of each of an official's roles."""
+    return list(OfficialRole.objects.filter(user=user).values_list("agency_id", "role"))
+
+
+def first_agency_code(user: User) -> str:
+    return OfficialRole.objects.filter(user=user).values_list(
+        "agency__code", flat=True).first() or ""
+
+
+def defines_registries_of(user: User, agency_code: str | None) -> bool:
+    return OfficialRole.objects.filter(user=user, agency__code=agency_code,
+                                       role__in=DEFINERS).exists()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from yagona.accounts.models import OfficialRole, Role
+from yagona.accounts import queries as accounts
 from yagona.core import audit
 from yagona.registries.models import Grant, Registry
 
@@ -31,8 +31,8 @@ class Access:
 def access_for(actor: audit.Actor, registry: Registry, public_fields) -> Access:
     if actor.user is None:
         return Access(None, True)
-    roles = list(OfficialRole.objects.filter(user=actor.user).values_list("agency_id", "role"))
-    if (registry.agency_id, Role.REGISTRY_KEEPER) in roles:
+    roles = accounts.agency_roles(actor.user)
+    if (registry.agency_id, accounts.Role.REGISTRY_KEEPER) in roles:
         return Access(None, True)
     return access_of_agencies({agency for agency, _role in roles}, registry, public_fields)
 

@@ -125,7 +125,7 @@ def _move(actor, registry, version, job, moved, now) -> None:
 @db_task()
 def migrate_in_background(registry_code: str, person_id: str) -> None:
     """The migration a registry's definer asked for on publishing a version."""
-    from yagona.accounts.models import User
+    from yagona.accounts import queries as accounts
 
-    user = User.objects.filter(username=person_id).first() if person_id != "system" else None
+    user = accounts.person(person_id) if person_id != "system" else None
     migrate(audit.Actor(user=user), registry_code)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from yagona.accounts.models import OfficialRole
+from yagona.accounts import queries as accounts
 from yagona.core import audit, events
 from yagona.registries.models import (
     Record,
@@ -114,8 +114,7 @@ def note_reads(actor: audit.Actor, rows: list[Record], client: str = "") -> None
     logged = [row for row in rows if _personal(row.registry_id, row.version)]
     if not logged:
         return
-    reader = actor.agency or OfficialRole.objects.filter(user=actor.user).values_list(
-        "agency__code", flat=True).first() or ""
+    reader = actor.agency or accounts.first_agency_code(actor.user)
     registries = Registry.objects.in_bulk({row.registry_id for row in logged})
     schemas = {(v.registry_id, v.version): v for v in RegistryVersion.objects.filter(
         registry__in=registries)}
@@ -308,14 +307,13 @@ def revisions(row: Record, access) -> list[dict]:
 
 def definer_agencies(user):
     """The agencies for which ``user`` may define registries and manage grants."""
-    from yagona.accounts.models import Role
     from yagona.agencies.models import Agency
 
     if user.is_platform_admin:
         return list(Agency.objects.filter(active=True).order_by("code"))
     return list(Agency.objects.filter(
         official_roles__user=user,
-        official_roles__role__in=[Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER]).distinct()
+        official_roles__role__in=accounts.DEFINERS).distinct()
         .order_by("code"))
 
 

@@ -193,12 +193,11 @@ def take_back_grant(actor: audit.Actor, registry_code: str, agency_code: str) ->
 def may_define(actor: audit.Actor, agency_code: str | None) -> None:
     """A new registry is defined by the platform, or by an administrator or registry
     keeper of the agency that will own it."""
-    from yagona.accounts.models import OfficialRole, Role
+    from yagona.accounts import queries as accounts
 
     if actor.user is None or getattr(actor.user, "is_platform_admin", False):
         return
-    if not OfficialRole.objects.filter(user=actor.user, agency__code=agency_code, role__in=[
-            Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER]).exists():
+    if not accounts.defines_registries_of(actor.user, agency_code):
         raise PermissionDenied
 
 
