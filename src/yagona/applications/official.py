@@ -1,0 +1,109 @@
+"""The official's commands: assign, request information, decide."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yagona.accounts.models import OfficialRole, Role
+from yagona.applications import files
+from yagona.applications.models import Application, Attachment, Message
+from yagona.applications.steps import _is_uuid, _local_today, _lock, _step
+from yagona.applications.workflow import OFFICIAL, Status
+from yagona.core import audit
+from yagona.core.countries import active_pack
+
+
+def _official_roles(user, application) -> set[str]:
+    return set(OfficialRole.objects.filter(user=user, agency=application.agency)
+               .values_list("role", flat=True))
+
+
+def _official(user, uuid):
+    """The application and the official's roles in its agency; 404 outside their agencies."""
+    application = Application.objects.select_related("agency", "service").filter(
+        uuid=uuid).first() if _is_uuid(uuid) else None
+    if application is None or application.status == Status.DRAFT:
+        raise Http404
+    roles = _official_roles(user, application)
+    if not roles:
+        raise Http404
+    return application, roles
+
+
+def _role_label(roles: set[str]) -> str:
+    for role in (Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.OPERATOR):
+        if role in roles:
+            return role
+    return Role.OPERATOR
+
+
+def _official_actor(user, application) -> audit.Actor:
+    return audit.Actor(user=user, represented=application.party_id,
+                       agency=application.agency.code)
+
+
+def assign(user, uuid, assignee=None) -> Application:
+    """Take an application (operators) or give it to a colleague (supervisors)."""
+    application, roles = _official(user, uuid)
+    assignee = assignee or user
+    if assignee != user and Role.SUPERVISOR not in roles and Role.AGENCY_ADMIN not in roles:
+        raise PermissionDenied
+    if not OfficialRole.objects.filter(user=assignee, agency=application.agency).exists():
+        raise ValidationError({"assignee": _("Choose an official of this agency.")})
+    with transaction.atomic():
+        application = _lock(application)
+        application.assigned_to = assignee
+        _step(_official_actor(user, application), application, "assign", OFFICIAL,
+              role=_role_label(roles), agency=application.agency, assignee=assignee.username)
+    return application
+
+
+def _must_handle(user, application, roles):
+    if application.assigned_to_id != user.pk and Role.SUPERVISOR not in roles:
+        raise PermissionDenied
+
+
+def request_info(user, uuid, text: str) -> Application:
+    """Ask the applicant for more; the application returns to them and the clock pauses."""
+    application, roles = _official(user, uuid)
+    _must_handle(user, application, roles)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write what the applicant must provide.")})
+    with transaction.atomic():
+        application = _lock(application)
+        Message.objects.create(application=application, author=user, from_agency=True,
+                               kind="info_request", body=text)
+        application.days_left_at_pause = active_pack().calendar.working_days_between(
+            _local_today(), application.due_date)
+        application.paused_at = timezone.now()
+        _step(_official_actor(user, application), application, "request_info", OFFICIAL,
+              role=_role_label(roles), agency=application.agency, note=text)
+    return application
+
+
+def decide(user, uuid, approve: bool, reason: str, result=None) -> Application:
+    """Approve (with an optional result document) or reject (with a reason)."""
+    application, roles = _official(user, uuid)
+    _must_handle(user, application, roles)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    if result is not None:
+        content_type, digest = files.check_upload(result, accept=("application/pdf",),
+                                                  max_bytes=20 * 1024 * 1024)
+    with transaction.atomic():
+        application = _lock(application)
+        if result is not None:
+            Attachment.objects.create(application=application, kind=Attachment.Kind.RESULT,
+                                      file=result, filename=result.name[:255],
+                                      content_type=content_type, size=result.size,
+                                      sha256=digest, uploaded_by=user)
+        application.decided_at = timezone.now()
+        application.decision_reason = reason
+        _step(_official_actor(user, application), application,
+              "approve" if approve else "reject", OFFICIAL, role=_role_label(roles),
+              agency=application.agency, note=reason, result=result is not None)
+    return application

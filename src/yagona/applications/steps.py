@@ -1,0 +1,57 @@
+"""What both sides of an application share: the workflow step (status, timeline, audit
+entry, event in one go), the row lock, the actor an entry names."""
+
+from django.utils import timezone
+
+from yagona.applications.models import Application, StatusChange
+from yagona.applications.workflow import next_status
+from yagona.core import audit, events
+from yagona.core.countries import active_pack
+
+
+class Tampered(Exception):
+    """A request no honest form can send (unknown field, another person's draft ...)."""
+
+
+def _local_today():
+    return timezone.localtime(timezone.now(), active_pack().zone).date()
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _step(actor, application, action, side, *, role, note="", agency=None, **summary):
+    """Move an application along the workflow table; timeline, audit and event in one go."""
+    before = application.status
+    application.status = next_status(before, action, side)
+    application.save()
+    StatusChange.objects.create(application=application, action=action, from_status=before,
+                                to_status=application.status, actor=actor.user, actor_role=role,
+                                agency=agency, note=note)
+    audit.record(actor, f"application.{action}", "application", application.uuid,
+                 {"from": before, "to": application.status, **summary},
+                 agency=application.agency.code)
+    events.publish("application.stepped", application=application.pk, action=action,
+                   note=note)
+
+
+def _applicant_role(actor, application) -> str:
+    return "applicant" if application.party_id == actor.user.username else "representative"
+
+
+def _actor_for(user, application) -> audit.Actor:
+    represented = "" if application.party_id == user.username else application.party_id
+    return audit.Actor(user=user, represented=represented)
+
+
+
+def _is_uuid(value) -> bool:
+    import uuid as uuidlib
+
+    try:
+        uuidlib.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
