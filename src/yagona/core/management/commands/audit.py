@@ -13,7 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["action"] == "checkpoint":
             point = audit.checkpoint()
-            # The MAC printed here can be kept outside the database as an anchor.
             self.stdout.write(f"audit checkpoint of {point.confirmed_at.isoformat()}: {point.mac}")
             return
         problems = audit.verify()
