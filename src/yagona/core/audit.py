@@ -132,7 +132,10 @@ def checkpoint() -> AuditCheckpoint:
         for head in AuditChain.objects.all():
             heads[head.number] = [head.length, head.head_hash]
         now = timezone.now()
-        if newest is not None and newest.heads == heads:
+        # Only an authentic checkpoint is re-sealed: re-sealing an altered one would
+        # launder the alteration.
+        if newest is not None and newest.heads == heads and \
+                checkpoint_digest(newest) == newest.mac:
             point = newest
         else:
             point = AuditCheckpoint(taken_at=now, heads=heads,
@@ -193,11 +196,11 @@ def _verify_checkpoints() -> tuple[list[Problem], dict[int, set[tuple[int, str]]
         cutoff = timezone.now() - timedelta(minutes=2 * minutes)
         if (newest is None or newest.confirmed_at < cutoff) and \
                 AuditEntry.objects.filter(at__lt=cutoff).exists():
-            when = f"of {newest.confirmed_at}" if newest else "at all"
+            since = f"since {newest.confirmed_at}" if newest else "at all"
             problems.append(Problem(
                 None, newest_index, "removed",
-                f"no checkpoint since the one {when}, taken every {minutes} minutes: newer "
-                "ones were removed, or the periodic task is not running"))
+                f"no checkpoint {since}, though one is taken every {minutes} minutes: "
+                "newer ones were removed, or the periodic task is not running"))
     return problems, sealed
 
 

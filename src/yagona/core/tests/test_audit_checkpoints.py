@@ -92,6 +92,21 @@ def test_forged_and_removed_checkpoints_are_reported():
 
 
 @pytest.mark.django_db
+def test_an_altered_newest_checkpoint_is_not_resealed():
+    entries = write()
+    point = audit.checkpoint()
+    AuditEntry.objects.filter(pk=entries[-1].pk).delete()
+    AuditChain.objects.filter(number=entries[0].chain).update(
+        length=4, head_hash=entries[3].hash)
+    heads = point.heads
+    heads[entries[0].chain] = [4, entries[3].hash]
+    AuditCheckpoint.objects.filter(pk=point.pk).update(heads=heads)
+    audit.checkpoint()  # the heads now match the altered row: it must not be re-sealed
+    assert AuditCheckpoint.objects.count() == 2
+    assert kinds(audit.verify()) == [(None, "altered")]
+
+
+@pytest.mark.django_db
 def test_a_stale_newest_checkpoint_is_reported(settings, monkeypatch):
     """Removing the newest checkpoints leaves an older one, which verify reports once it
     is older than two periods (the periodic task would have taken newer ones)."""
