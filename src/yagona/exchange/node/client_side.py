@@ -9,7 +9,6 @@ import json
 from yagona.exchange.ids import BadIdentifier, ServiceId, SubsystemId
 from yagona.exchange.node import signing
 from yagona.exchange.node.transport import (
-    METASERVICES,
     PASSED_ON,
     HopFailed,
     HopTimeout,
@@ -22,6 +21,8 @@ from yagona.exchange.node.transport import (
     service_path,
     utc_now,
 )
+
+METASERVICES = ("listMethods", "allowedMethods", "getOpenAPI")
 
 
 class ClientSide:

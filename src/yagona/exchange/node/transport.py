@@ -23,7 +23,6 @@ from yagona.exchange.ids import BadIdentifier, ServiceId
 from yagona.exchange.node import signing
 
 log = logging.getLogger("yagona.exchange.node")
-METASERVICES = ("listMethods", "allowedMethods", "getOpenAPI")
 # The only headers passed on besides X-Road's own: hop-by-hop headers (RFC 9110 §7.6.1),
 # cookies and credentials never cross a node.
 PASSED_ON = ("content-type", "accept", "accept-language")
