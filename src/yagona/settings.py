@@ -54,6 +54,9 @@ elif not SECRET_KEY:
 # The audit chain is keyed (HMAC) so that whoever can write the database
 # cannot silently recompute the chain without this key as well.
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "") or SECRET_KEY
+# Keyed checkpoints of all chain heads are taken this often (a huey periodic task);
+# `audit verify` reports a newest checkpoint older than twice this. 0 turns both off.
+AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("AUDIT_CHECKPOINT_MINUTES", "60"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -5,9 +5,16 @@ Every entry is appended inside the caller's transaction to one of
 history is one chain and concurrent writers about different objects rarely
 wait on each other. Each entry's hash is HMAC-SHA256 (keyed with
 ``settings.AUDIT_KEY``) over the previous hash and the entry's canonical JSON;
-the chain head keeps the length and last hash, so removing entries from the
-end is caught too. Positions are not hashed: they only order the entries, and
-leaving them out lets verify tell an inserted copy from a rewritten entry.
+the chain head keeps the length and last hash. Positions are not hashed: they
+only order the entries, and leaving them out lets verify tell an inserted copy
+from a rewritten entry.
+
+A head row can be rewritten (or deleted) along with the entries it ends, so the
+heads are anchored by keyed checkpoints (``checkpoint``): an HMAC over every
+head, chained from one checkpoint to the next, taken periodically
+(``core/tasks.py``) and on demand (``yagona audit checkpoint``). Verify holds
+every chain to every authentic checkpoint, and reports a newest checkpoint
+older than two periods (newer ones removed, or the periodic task not running).
 """
 
 import hashlib
@@ -15,12 +22,13 @@ import hmac
 import json
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from yagona.core.models import AuditChain, AuditEntry
+from yagona.core.models import AuditChain, AuditCheckpoint, AuditEntry
 
 AUDIT_CHAINS = 64
 GENESIS = "0" * 64
@@ -47,10 +55,23 @@ def chain_for(object_type: str, object_id: str) -> int:
     return zlib.crc32(f"{object_type}:{object_id}".encode()) % AUDIT_CHAINS
 
 
+def _mac(text: str) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def _canonical(fields: dict) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def entry_digest(prev_hash: str, fields: dict) -> str:
-    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    key = settings.AUDIT_KEY.encode()
-    return hmac.new(key, (prev_hash + payload).encode(), hashlib.sha256).hexdigest()
+    return _mac(prev_hash + _canonical(fields))
+
+
+def checkpoint_digest(point: AuditCheckpoint) -> str:
+    # The "checkpoint" prefix keeps a checkpoint's MAC from ever passing for an entry's.
+    return _mac("checkpoint" + point.prev_mac + _canonical({
+        "taken_at": point.taken_at.isoformat(), "confirmed_at": point.confirmed_at.isoformat(),
+        "heads": point.heads}))
 
 
 def entry_fields(entry: AuditEntry) -> dict:
@@ -100,28 +121,91 @@ def record(actor: Actor, action: str, obj_type: str, obj_id, summary: dict | Non
     return entry
 
 
+def checkpoint() -> AuditCheckpoint:
+    """Seal every chain head with AUDIT_KEY. While the heads have not moved the newest
+    checkpoint is re-sealed with a later ``confirmed_at`` instead of adding a row."""
+    with transaction.atomic():
+        # Locking the newest checkpoint orders concurrent calls; the first one ever is
+        # kept single by the unique prev_mac.
+        newest = AuditCheckpoint.objects.select_for_update().order_by("-pk").first()
+        heads = [[0, GENESIS] for _ in range(AUDIT_CHAINS)]
+        for head in AuditChain.objects.all():
+            heads[head.number] = [head.length, head.head_hash]
+        now = timezone.now()
+        # Only an authentic checkpoint is re-sealed: re-sealing an altered one would
+        # launder the alteration.
+        if newest is not None and newest.heads == heads and \
+                checkpoint_digest(newest) == newest.mac:
+            point = newest
+        else:
+            point = AuditCheckpoint(taken_at=now, heads=heads,
+                                    prev_mac=newest.mac if newest else GENESIS)
+        point.confirmed_at = now
+        point.mac = checkpoint_digest(point)
+        point.save()
+    return point
+
+
 @dataclass(frozen=True)
 class Problem:
-    chain: int
+    chain: int | None  # None: a problem of the checkpoints, position counts them
     position: int
     kind: str  # altered, inserted, removed
     detail: str
 
     def __str__(self):
-        return f"chain {self.chain} position {self.position}: {self.kind}: {self.detail}"
+        where = (f"checkpoint {self.position}" if self.chain is None
+                 else f"chain {self.chain} position {self.position}")
+        return f"{where}: {self.kind}: {self.detail}"
 
 
 def verify() -> list[Problem]:
-    """Check every chain; report altered, inserted and removed entries with their position."""
-    problems: list[Problem] = []
+    """Check every chain; report altered, inserted and removed entries with their position,
+    checkpoints that were altered or removed, and chains that fall short of a checkpoint."""
+    problems, sealed = _verify_checkpoints()
     heads = {head.number: head for head in AuditChain.objects.all()}
-    numbers = sorted(set(heads) | set(AuditEntry.objects.values_list("chain", flat=True)))
+    numbers = sorted(set(heads) | set(sealed)
+                     | set(AuditEntry.objects.values_list("chain", flat=True).distinct()))
     for number in numbers:
-        problems.extend(_verify_chain(number, heads.get(number)))
+        problems.extend(_verify_chain(number, heads.get(number), sealed.get(number, set())))
     return problems
 
 
-def _verify_chain(number: int, head: AuditChain | None) -> list[Problem]:
+def _verify_checkpoints() -> tuple[list[Problem], dict[int, set[tuple[int, str]]]]:
+    """Problems of the checkpoints themselves, and per chain the (length, hash) pairs
+    that authentic checkpoints sealed."""
+    problems: list[Problem] = []
+    sealed: dict[int, set[tuple[int, str]]] = {}
+    prev_mac, newest, newest_index = GENESIS, None, 0
+    for index, point in enumerate(AuditCheckpoint.objects.order_by("pk").iterator(), 1):
+        if point.prev_mac != prev_mac:
+            problems.append(Problem(
+                None, index, "removed", f"the checkpoint before the one of {point.taken_at} "
+                "is missing"))
+        prev_mac = point.mac
+        if checkpoint_digest(point) != point.mac:
+            problems.append(Problem(None, index, "altered",
+                                    f"the checkpoint of {point.taken_at} does not match its MAC"))
+            continue
+        newest, newest_index = point, index
+        for number, (length, last_hash) in enumerate(point.heads):
+            if length:
+                sealed.setdefault(number, set()).add((length, last_hash))
+    minutes = settings.AUDIT_CHECKPOINT_MINUTES
+    if minutes:
+        cutoff = timezone.now() - timedelta(minutes=2 * minutes)
+        if (newest is None or newest.confirmed_at < cutoff) and \
+                AuditEntry.objects.filter(at__lt=cutoff).exists():
+            since = f"since {newest.confirmed_at}" if newest else "at all"
+            problems.append(Problem(
+                None, newest_index, "removed",
+                f"no checkpoint {since}, though one is taken every {minutes} minutes: "
+                "newer ones were removed, or the periodic task is not running"))
+    return problems, sealed
+
+
+def _verify_chain(number: int, head: AuditChain | None,
+                  sealed: set[tuple[int, str]] = frozenset()) -> list[Problem]:
     problems = []
     entries = list(AuditEntry.objects.filter(chain=number).order_by("position").iterator())
     prev_hash, expected_position = GENESIS, 1
@@ -151,4 +235,14 @@ def _verify_chain(number: int, head: AuditChain | None) -> list[Problem]:
     elif head is not None and head.head_hash != prev_hash:
         problems.append(Problem(number, expected_position - 1, "inserted",
                                 "entries beyond the recorded end of the chain"))
+    # The longest sealed length the chain no longer reaches with the sealed hash.
+    hashes = {entry.position: entry.hash for entry in entries}
+    broken = [(length, last_hash) for length, last_hash in sealed
+              if hashes.get(length) != last_hash]
+    if broken:
+        length, last_hash = max(broken)
+        kind = "removed" if length not in hashes else "altered"
+        problems.append(Problem(
+            number, length, kind,
+            f"a checkpoint sealed the chain at {length} with {last_hash[:12]}…, it ends at {last}"))
     return problems

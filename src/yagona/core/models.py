@@ -26,6 +26,24 @@ class AuditChain(models.Model):
     head_hash = models.CharField(max_length=64, default="0" * 64)
 
 
+class AuditCheckpoint(models.Model):
+    """A keyed seal of every chain head (``heads[n]`` is ``[length, hash]`` of chain n).
+
+    Checkpoints form a chain of their own (``prev_mac``, unique, so two taken at once
+    cannot fork it); the newest one is re-sealed with a later ``confirmed_at`` while the
+    heads have not moved, so a quiet log does not grow a row per period.
+    """
+
+    taken_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField()
+    heads = models.JSONField()
+    prev_mac = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pk"]
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained audit record."""
 

@@ -185,10 +185,13 @@ def open_enrolment(actor: audit.Actor, node: Node) -> str:
     """A new enrolment code for the node's operator to send its certificate requests
     with, for this node only and for ENROLMENT_DAYS (shown once; only its hash is kept).
     An earlier code stops working."""
+    import base64
     import secrets
 
     _authority(actor)
-    code = secrets.token_urlsafe(24)
+    # Base32 (a-z, 2-7), not token_urlsafe: a code starting with '-' (1 in 64 of those)
+    # would be taken for an option in `--enrol CODE`.
+    code = base64.b32encode(secrets.token_bytes(20)).decode().lower()
     with transaction.atomic():
         Node.objects.filter(pk=node.pk).update(
             enrolment_code=secret_digest(code),

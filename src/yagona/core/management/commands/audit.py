@@ -4,12 +4,17 @@ from yagona.core import audit
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. 'yagona audit verify' checks every hash chain."
+    help = ("Audit log tools. 'yagona audit verify' checks every hash chain against the "
+            "checkpoints; 'yagona audit checkpoint' seals the chain heads now.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "checkpoint"])
 
     def handle(self, *args, **options):
+        if options["action"] == "checkpoint":
+            point = audit.checkpoint()
+            self.stdout.write(f"audit checkpoint of {point.confirmed_at.isoformat()}: {point.mac}")
+            return
         problems = audit.verify()
         for problem in problems:
             self.stderr.write(str(problem))
