@@ -59,15 +59,15 @@ def service_list(request):
 def search(request):
     query = request.GET.get("q", "")[:200]
     terms, hits = catalogue_search.search(query)
-    language = translation.get_language()
+    language, mapping = translation.get_language(), catalogue_search.table()
     results = [{
         "service": hit.service,
-        "name": catalogue_search.highlight(hit.service.display_name, terms),
-        "summary": catalogue_search.highlight(_text(hit.service.summary), terms),
+        "name": catalogue_search.highlight(hit.service.display_name, terms, mapping),
+        "summary": catalogue_search.highlight(_text(hit.service.summary), terms, mapping),
         # Found through another language's words: show them, marked, in that language.
         "matched_in": hit.language if hit.language != language else None,
         "matched_name": catalogue_search.highlight(hit.service.name.get(hit.language, ""),
-                                                   terms),
+                                                   terms, mapping),
     } for hit in hits]
     return render(request, "portal/search.html", {"query": query, "results": results})
 
