@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from yagona.accounts.models import ApiToken, Mandate, OfficialRole, User
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Role, User
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,16 @@ def token_for(token: str) -> ApiToken | None:
         return None
     return row
 
+
+
+def roles_of_officials(pairs) -> dict[tuple[str, str], list[str]]:
+    """{(username, agency code): [role labels]} for (username, agency code) pairs: what an
+    official was to the person whose data they read ("Operator of the Tax Service")."""
+    pairs = {(u, a) for u, a in pairs if u and a}
+    found: dict[tuple[str, str], list[str]] = {}
+    rows = OfficialRole.objects.filter(user__username__in={u for u, _a in pairs},
+                                       agency__code__in={a for _u, a in pairs})
+    for username, agency, role in rows.values_list("user__username", "agency__code", "role"):
+        if (username, agency) in pairs:
+            found.setdefault((username, agency), []).append(str(Role(role).label))
+    return found

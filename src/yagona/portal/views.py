@@ -334,8 +334,22 @@ def data_usage(request):
                "until": day("to")}
     rows, readers = registries.reads_of_person(request.user, **filters)
     return render(request, "portal/data_usage.html", {
-        "rows": rows, "readers": readers, "filters": filters,
+        "rows": _explained(request.user, rows), "readers": readers, "filters": filters,
         "limit": registries.MAX_READS_SHOWN})
+
+
+def _explained(user, rows):
+    """Each read with what it was for (the application: its number and service; the
+    consent's purpose; else the legal ground: the keeper's own work or the access the
+    keeper gave) and the reader's role in their agency, never a bare user name."""
+    found = applications.by_references(user, [row["purpose"] for row in rows])
+    roles = accounts.roles_of_officials(
+        (row["official"], row["agency"].code) for row in rows if row["agency"])
+    for row in rows:
+        row["application"] = found.get(row["purpose"])
+        row["yours"] = row["official"] == user.username
+        row["roles"] = roles.get((row["official"], row["agency"] and row["agency"].code), [])
+    return rows
 
 
 @permission(SIGNED_IN)

@@ -379,6 +379,8 @@ def reads_of_person(user, *, agency: str = "", since=None, until=None):
             "system": entry.summary.get("client", "") if exchange else "",
             "official": entry.summary.get("user", "") if exchange else entry.actor,
             "purpose": entry.summary.get("purpose", ""),
+            "consent": bool(entry.summary.get("organisation")),  # read on the consent
+            "keeper": getattr(names.get(entry.agency), "pk", None) == registry.agency_id,
             "fields": [localized(labels[registry.pk].get(f)) or f
                        for f in entry.summary.get("fields") or []]})
     return rows, [names[code] for code in readers if code in names]
