@@ -224,8 +224,10 @@ def check_answers(request, uuid):
             if field.is_file and value:
                 attachment = application.attachments.filter(uuid=value).first()
                 value = attachment.filename if attachment else ""
-            rows.append({"field": field, "value": field.display(value), "page": page,
-                         "error": errors.get(field.name), "prefilled": known.get(field.name)})
+            found = known.get(field.name)
+            shown = found["shown"] if found and "shown" in found else field.display(value)
+            rows.append({"field": field, "value": shown, "page": page,
+                         "error": errors.get(field.name), "prefilled": found})
     return render(request, "portal/check_answers.html",
                   {"application": application, "rows": rows, "errors": errors},
                   status=400 if request.method == "POST" and errors else 200)
