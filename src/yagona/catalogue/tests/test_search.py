@@ -81,3 +81,16 @@ def test_the_shipped_tajik_pack_finds_the_passport_with_a_typo_and_in_latin(sett
     # Latin typed for a Cyrillic name: the pack declares its transliteration table.
     assert search("shinosnoma")[1][0].service.code == "passport-issue"
     assert "<mark>шиносномаи</mark>" in str(highlight("Додани шиносномаи", ["shinosnoma"], table()))
+
+
+@pytest.mark.django_db
+def test_any_apostrophe_of_uzbek_latin_finds_the_others(country, tmp_path):
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.testing.packs import BIRTH, OFFLINE, TAX_CERTIFICATE, write_pack
+
+    uzbek = {**TAX_CERTIFICATE, "code": "uzbek", "name": {"en": "Oʻzbekiston fuqarosi",
+                                                          "ru": "Гражданство"}}
+    load_pack(SYSTEM, write_pack(tmp_path / "again", (BIRTH, TAX_CERTIFICATE, OFFLINE, uzbek)))
+    for query in ("O'zbekiston", "o‘zbek", "O`ZBEKISTON", "ozbekiston"):
+        assert [hit.service.code for hit in search(query)[1]] == ["uzbek"], query
