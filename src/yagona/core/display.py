@@ -3,7 +3,7 @@ wording, opening hours with the reader's weekday names."""
 
 from datetime import date, datetime
 
-from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import ngettext
 
 from yagona.core.countries import active_pack
@@ -35,7 +35,7 @@ def working_days(days: int) -> str:
 
 
 def opening_hours(hours) -> list[str]:
-    """["Mon–Fri 08:00–17:00", ...] from pack data [{days: [1..5], open, close}]."""
+    """["Monday–Friday 08:00–17:00", ...] from pack data [{days: [1..5], open, close}]."""
     lines = []
     for entry in hours or []:
         days = sorted(set(entry.get("days") or []))
@@ -45,7 +45,8 @@ def opening_hours(hours) -> list[str]:
                 runs[-1].append(day)
             else:
                 runs.append([day])
-        name = lambda day: str(WEEKDAYS_ABBR[day - 1])  # noqa: E731 - ISO 1 is Monday
+        # Full names: Django's Tajik abbreviations repeat "Яш" for Tuesday and Sunday.
+        name = lambda day: str(WEEKDAYS[day - 1])  # noqa: E731 - ISO 1 is Monday
         text = ", ".join(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}"
                          for run in runs)
         lines.append(f"{text} {entry.get('open', '')}–{entry.get('close', '')}")

@@ -16,7 +16,7 @@ def test_the_service_page_opens_with_cost_time_documents_and_where_and_when(coun
     assert "3 working days" in glance
     assert "Medical birth certificate" in glance
     assert "1 Main Street, Capital" in glance
-    assert "Mon–Fri 08:00–17:00" in glance and "Sat 09:00–13:00" in glance
+    assert "Monday–Friday 08:00–17:00" in glance and "Saturday 09:00–13:00" in glance
     # The description comes after it.
     assert page.index("</section>") < page.index("Who may apply")
 
@@ -27,7 +27,7 @@ def test_the_processing_time_has_one_wording_in_every_language(country, settings
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     page = client.get("/services/passport-issue/").content.decode()
     assert "10 рабочих дней" in page
-    assert "Пн–Пт 08:00–17:00" in page
+    assert "Понедельник–Пятница 08:00–17:00" in page
 
 
 def test_office_hours_are_checked(tmp_path):
