@@ -55,3 +55,14 @@ def test_a_read_for_someone_elses_application_is_named_without_a_link(people):
     assert f"Application {application.registration_number}: Tax clearance" in html
     assert f"/applications/{application.uuid}/" not in html
     assert "The access the register's keeper gave this agency" not in html
+
+
+@pytest.mark.django_db
+def test_a_read_at_the_persons_own_request_names_the_reading_system_too(people):
+    services.create(SYSTEM, "population", person(1))
+    services.give_grant(SYSTEM, "population", "TAX", ["person_id"], False)
+    queries.read_for_exchange(audit.Actor(system="XX/GOV/TAX/taxes", agency="TAX"),
+                              "population", Agency.objects.get(code="TAX").pk, "person_id",
+                              make_person_id(1), user=people["citizen"].username)
+    html = signed_in(people["citizen"]).get("/account/data-usage/").content.decode()
+    assert "XX/GOV/TAX/taxes" in html and "at your request" in html
