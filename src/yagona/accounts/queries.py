@@ -86,3 +86,16 @@ def defines_registries_of(user: User, agency_code: str | None) -> bool:
     return OfficialRole.objects.filter(user=user, agency__code=agency_code,
                                        role__in=DEFINERS).exists()
 
+
+
+def roles_of_officials(pairs) -> dict[tuple[str, str], list[str]]:
+    """{(username, agency code): [role labels]} for (username, agency code) pairs: what an
+    official was to the person whose data they read ("Operator of the Tax Service")."""
+    pairs = {(u, a) for u, a in pairs if u and a}
+    found: dict[tuple[str, str], list[str]] = {}
+    rows = OfficialRole.objects.filter(user__username__in={u for u, _a in pairs},
+                                       agency__code__in={a for _u, a in pairs})
+    for username, agency, role in rows.values_list("user__username", "agency__code", "role"):
+        if (username, agency) in pairs:
+            found.setdefault((username, agency), []).append(str(Role(role).label))
+    return found

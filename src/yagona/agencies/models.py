@@ -15,6 +15,9 @@ class Agency(models.Model):
     address = models.JSONField(default=dict)
     head = models.JSONField(default=dict)  # {"name": {...}, "title": {...}}
     digital_official = models.JSONField(default=dict)
+    # Where and when people are received: [{"address": {...}, "hours": [{"days": [1, 2],
+    # "open": "08:00", "close": "17:00"}]}], pack data (agencies.yaml).
+    offices = models.JSONField(default=list)
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -2,13 +2,13 @@ from yagona.agencies.models import Agency
 from yagona.core import audit
 
 AGENCY_FIELDS = ("name", "short_name", "website", "email", "phone", "address", "head",
-                 "digital_official")
+                 "digital_official", "offices")
 
 
 def upsert_agency(actor: audit.Actor, data: dict) -> Agency:
     """Create or update an agency from country-pack data. Runs inside the load transaction."""
-    values = {key: data.get(key) or ({} if key not in ("website", "email", "phone") else "")
-              for key in AGENCY_FIELDS}
+    empty = {"website": "", "email": "", "phone": "", "offices": []}
+    values = {key: data.get(key) or empty.get(key, {}) for key in AGENCY_FIELDS}
     agency, created = Agency.objects.update_or_create(
         code=data["code"], defaults={**values, "active": True}
     )

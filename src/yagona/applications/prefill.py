@@ -16,7 +16,8 @@ KEEP_SECONDS = 3600
 
 
 def prefilled(user, application) -> dict[str, dict]:
-    """{field: {"value": text, "source": registry name}} for the draft's bound fields."""
+    """{field: {"value": the answer, "shown": it as text for the reader, "source": registry
+    name}} for the draft's bound fields."""
     form = FormDefinition(application.service.form)
     bound = {name: f.prefill for name, f in form.fields.items() if f.prefill}
     if not bound or application.party_kind != "person":
@@ -49,8 +50,9 @@ def _read(user, application, bound: dict[str, dict]) -> dict[str, dict]:
                                       fields=wanted)
         for name, binding in bound.items():
             if binding["registry"] == code and record and binding["field"] in record:
-                out[name] = {"value": registries.display_text(schema, binding["field"],
-                                                              record[binding["field"]]),
+                value = record[binding["field"]]
+                out[name] = {"value": registries.answer_value(schema, binding["field"], value),
+                             "shown": registries.display_text(schema, binding["field"], value),
                              "source": registry.display_name, "registry": registry.code}
     return out
 

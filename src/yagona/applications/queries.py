@@ -124,3 +124,18 @@ def is_of_person(person_id: str, reference: str) -> bool:
     application for this person."""
     return Application.objects.filter(party_id=person_id).filter(
         Q(registration_number=reference) | Q(uuid__startswith=reference)).exists()
+
+def by_references(user, references) -> dict[str, dict]:
+    """{registration number: {"number", "service", "uuid"}} for the numbers a read of the
+    person's data named as its purpose (X-Road-Issue). ``uuid`` (a link) only for the
+    applications the person may open; others are named by number and service."""
+    numbers = {str(r) for r in references if r}
+    if not numbers:
+        return {}
+    own = set(for_applicant(user).filter(registration_number__in=numbers)
+              .values_list("pk", flat=True))
+    return {a.registration_number: {"number": a.registration_number,
+                                    "service": a.service.display_name,
+                                    "uuid": a.uuid if a.pk in own else None}
+            for a in Application.objects.filter(registration_number__in=numbers)
+            .select_related("service")}

@@ -32,6 +32,28 @@ class PackContent:
     registries: list[dict]
 
 
+HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _check_offices(offices, languages, where: str, problems: list[str]) -> None:
+    """offices: [{address: {text per language}, hours: [{days: [1..7], open, close}]}]."""
+    if not isinstance(offices, list):
+        problems.append(f"{where}: expected a list")
+        return
+    for index, office in enumerate(offices):
+        here = f"{where}[{index}]"
+        office = office if isinstance(office, dict) else {}
+        check_texts(office.get("address"), languages, f"{here}.address", problems)
+        for number, hours in enumerate(office.get("hours") or []):
+            hours = hours if isinstance(hours, dict) else {}
+            days = hours.get("days")
+            if not (isinstance(days, list) and days and
+                    all(isinstance(d, int) and 1 <= d <= 7 for d in days)):
+                problems.append(f"{here}.hours[{number}].days: ISO weekdays 1 (Monday) to 7")
+            if not all(HOUR.fullmatch(str(hours.get(k, ""))) for k in ("open", "close")):
+                problems.append(f"{here}.hours[{number}]: open and close as 'HH:MM'")
+
+
 def read_full_pack(path: Path) -> PackContent:
     """Read and check every file of a pack; raise PackError listing all problems."""
     from yagona.catalogue.forms import FormDefinition
@@ -54,6 +76,7 @@ def read_full_pack(path: Path) -> PackContent:
         for key in ("name", "short_name", "address"):
             if key == "name" or agency.get(key):
                 check_texts(agency.get(key), languages, f"{where}: {key}", problems)
+        _check_offices(agency.get("offices") or [], languages, f"{where}: offices", problems)
     event_codes = {event.get("code") for event in life_events}
     for index, event in enumerate(life_events):
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)

@@ -4,6 +4,7 @@ The active pack is the one last loaded into the database (``yagona
 load-country``); before any load it is read from ``countries/$YAGONA_COUNTRY``.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,6 +16,9 @@ from django.conf import settings
 
 from yagona.core.calendar import WorkingCalendar
 from yagona.core.identifiers import IdentifierFormat
+from yagona.core.normalize import transliteration
+
+DATE_FORMAT = re.compile(r"(DD|MM|YYYY)([./ -])(DD|MM|YYYY)\2(DD|MM|YYYY)")
 
 
 class PackError(Exception):
@@ -122,6 +126,14 @@ def pack_from_data(data: dict, where: str = "pack.yaml") -> CountryPack:
         check_texts(holiday.get("name"), languages, f"{where}: calendar.holidays[{index}].name",
                     problems)
         holidays.add(day)
+    try:  # search.transliterate: one folded letter -> its spelling in the other script
+        transliteration((data.get("search") or {}).get("transliterate"))
+    except (ValueError, TypeError, AttributeError) as exc:
+        problems.append(f"{where}: search.transliterate: {exc}")
+    shown = DATE_FORMAT.fullmatch(str(data.get("date_format", "YYYY-MM-DD")))
+    if not shown or {shown[1], shown[3], shown[4]} != {"DD", "MM", "YYYY"}:
+        problems.append(f"{where}: date_format: DD, MM and YYYY with separators, "
+                        f"not {data.get('date_format')!r}")
     if problems:
         raise PackError(problems)
     return CountryPack(

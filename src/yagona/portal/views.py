@@ -59,15 +59,15 @@ def service_list(request):
 def search(request):
     query = request.GET.get("q", "")[:200]
     terms, hits = catalogue_search.search(query)
-    language = translation.get_language()
+    language, mapping = translation.get_language(), catalogue_search.table()
     results = [{
         "service": hit.service,
-        "name": catalogue_search.highlight(hit.service.display_name, terms),
-        "summary": catalogue_search.highlight(_text(hit.service.summary), terms),
+        "name": catalogue_search.highlight(hit.service.display_name, terms, mapping),
+        "summary": catalogue_search.highlight(_text(hit.service.summary), terms, mapping),
         # Found through another language's words: show them, marked, in that language.
         "matched_in": hit.language if hit.language != language else None,
         "matched_name": catalogue_search.highlight(hit.service.name.get(hit.language, ""),
-                                                   terms),
+                                                   terms, mapping),
     } for hit in hits]
     return render(request, "portal/search.html", {"query": query, "results": results})
 
@@ -224,8 +224,10 @@ def check_answers(request, uuid):
             if field.is_file and value:
                 attachment = application.attachments.filter(uuid=value).first()
                 value = attachment.filename if attachment else ""
-            rows.append({"field": field, "value": field.display(value), "page": page,
-                         "error": errors.get(field.name), "prefilled": known.get(field.name)})
+            found = known.get(field.name)
+            shown = found["shown"] if found and "shown" in found else field.display(value)
+            rows.append({"field": field, "value": shown, "page": page,
+                         "error": errors.get(field.name), "prefilled": found})
     return render(request, "portal/check_answers.html",
                   {"application": application, "rows": rows, "errors": errors},
                   status=400 if request.method == "POST" and errors else 200)
@@ -334,8 +336,22 @@ def data_usage(request):
                "until": day("to")}
     rows, readers = registries.reads_of_person(request.user, **filters)
     return render(request, "portal/data_usage.html", {
-        "rows": rows, "readers": readers, "filters": filters,
+        "rows": _explained(request.user, rows), "readers": readers, "filters": filters,
         "limit": registries.MAX_READS_SHOWN})
+
+
+def _explained(user, rows):
+    """Each read with what it was for (the application: its number and service; the
+    consent's purpose; else the legal ground: the keeper's own work or the access the
+    keeper gave) and the reader's role in their agency, never a bare user name."""
+    found = applications.by_references(user, [row["purpose"] for row in rows])
+    roles = accounts.roles_of_officials(
+        (row["official"], row["agency"].code) for row in rows if row["agency"])
+    for row in rows:
+        row["application"] = found.get(row["purpose"])
+        row["yours"] = row["official"] == user.username
+        row["roles"] = roles.get((row["official"], row["agency"] and row["agency"].code), [])
+    return rows
 
 
 @permission(SIGNED_IN)

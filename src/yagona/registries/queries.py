@@ -6,6 +6,14 @@ from django.utils import timezone
 
 from yagona.accounts import queries as accounts
 from yagona.core import audit, events
+
+# Display helpers live in registries.display; callers read them through queries.
+from yagona.registries.display import (  # noqa: F401
+    answer_value,
+    display_label,
+    display_rows,
+    display_text,
+)
 from yagona.registries.models import (
     Record,
     RecordKey,
@@ -298,11 +306,14 @@ def page(rows, cursor: str | None, size: int = PAGE):
 
 
 def revisions(row: Record, access) -> list[dict]:
-    """A record's history as the reader may see it: changes of fields they may not
-    read are left out."""
-    return [{"revision": r, "changes": sorted((name, old, new) for name, (old, new)
-                                              in r.changes.items() if access.shows(name))}
-            for r in row.revisions.order_by("number")]
+    """A record's history as the reader may see it, values shown as on the record page:
+    changes of fields they may not read are left out."""
+    schema = version(row.registry, row.version)
+    return [{"revision": r, "changes": sorted(
+        (display_label(schema, name), display_text(schema, name, old),
+         display_text(schema, name, new))
+        for name, (old, new) in r.changes.items() if access.shows(name))}
+        for r in row.revisions.order_by("number")]
 
 
 def definer_agencies(user):
@@ -366,6 +377,8 @@ def reads_of_person(user, *, agency: str = "", since=None, until=None):
             "system": entry.summary.get("client", "") if exchange else "",
             "official": entry.summary.get("user", "") if exchange else entry.actor,
             "purpose": entry.summary.get("purpose", ""),
+            "consent": bool(entry.summary.get("organisation")),  # read on the consent
+            "keeper": getattr(names.get(entry.agency), "pk", None) == registry.agency_id,
             "fields": [localized(labels[registry.pk].get(f)) or f
                        for f in entry.summary.get("fields") or []]})
     return rows, [names[code] for code in readers if code in names]
@@ -386,37 +399,6 @@ def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
             if key is not None:
                 found.append((each, version(each, key.record.version), key.record))
     return found
-
-
-def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
-    """(label, text) for each field of a record, in the page's language."""
-    from yagona.core.text import localized
-
-    return [(localized(schema.labels.get(name)) or name, display_text(schema, name, data[name]))
-            for name in schema.fields if name in data]
-
-
-def display_label(schema: RegistryVersion, field: str) -> str:
-    from yagona.core.text import localized
-
-    return localized(schema.labels.get(field)) or field
-
-
-def display_text(schema: RegistryVersion, path: str, value) -> str:
-    """A field's value as text: nested objects on one line, coded values by their
-    labels."""
-    from yagona.core.text import localized
-
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        order = schema.subfields(path) or sorted(value)
-        return ", ".join(display_text(schema, f"{path}.{k}", value[k])
-                         for k in order if k in value)
-    if isinstance(value, list):
-        return ", ".join(display_text(schema, path, v) for v in value)
-    label = (schema.value_labels.get(path) or {}).get(str(value))
-    return localized(label) if label else str(value)
 
 
 def grants(registry: Registry):

@@ -26,7 +26,10 @@ PACK = {
 AGENCIES = [
     {"code": "REG", "name": T("Civil Registry", "Служба регистрации"),
      "short_name": T("Registry"), "website": "https://registry.example", "email": "r@example.org",
-     "head": {"name": T("A. Head"), "title": T("Director")}},
+     "head": {"name": T("A. Head"), "title": T("Director")},
+     "offices": [{"address": T("1 Main Street, Capital", "Столица, Главная улица, 1"),
+                  "hours": [{"days": [1, 2, 3, 4, 5], "open": "08:00", "close": "17:00"},
+                            {"days": [6], "open": "09:00", "close": "13:00"}]}]},
     {"code": "TAX", "name": T("Tax Service", "Налоговая служба"), "short_name": T("Tax")},
 ]
 LIFE_EVENTS = [{"code": "birth", "name": T("Birth of a child", "Рождение ребёнка"),

@@ -1,6 +1,6 @@
 import pytest
 
-from yagona.catalogue.search import highlight, search
+from yagona.catalogue.search import highlight, search, table
 
 
 @pytest.mark.django_db
@@ -33,3 +33,64 @@ def test_highlight_marks_matching_words_and_escapes_the_rest():
 def test_highlight_azerbaijani():
     assert str(highlight("Uşağın doğumunun qeydiyyatı", ["usag", "dogum"])) == \
         "<mark>Uşağın</mark> <mark>doğumunun</mark> qeydiyyatı"
+
+
+@pytest.mark.django_db
+def test_search_reads_one_typo_in_a_long_word(country):
+    """'пасспорт' (a letter too many) finds 'Выдача паспорта'; so do a missing, a wrong and
+    two swapped letters."""
+    for query in ("пасспорт", "паспрт", "паспорд", "пасопрт"):
+        _, hits = search(query)
+        assert [hit.service.code for hit in hits] == ["passport-issue"], query
+
+
+@pytest.mark.django_db
+def test_search_reads_no_typo_in_a_short_word_or_two_typos(country):
+    assert search("паст")[1] == []  # four letters: too many neighbours
+    assert search("пассппорт")[1] == []  # two edits away
+
+
+@pytest.mark.django_db
+def test_a_word_found_as_typed_is_not_read_as_a_typo(country):
+    terms, _ = search("passport")
+    assert terms == ["passport"]
+
+
+@pytest.mark.django_db
+def test_a_name_match_outranks_any_amount_of_body_text(country, tmp_path):
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.testing.packs import BIRTH, OFFLINE, TAX_CERTIFICATE, write_pack
+
+    wordy = {**TAX_CERTIFICATE, "code": "wordy", "name": {"en": "Other thing", "ru": "Другое"},
+             "description": {"en": "passport " * 200, "ru": "Другое"}}
+    load_pack(SYSTEM, write_pack(tmp_path / "again", (BIRTH, TAX_CERTIFICATE, OFFLINE, wordy)))
+    _, hits = search("passport")
+    assert [hit.service.code for hit in hits] == ["passport-issue", "wordy"]
+
+
+@pytest.mark.django_db
+def test_the_shipped_tajik_pack_finds_the_passport_with_a_typo_and_in_latin(settings):
+    from pathlib import Path
+
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+
+    load_pack(SYSTEM, Path(settings.COUNTRIES_DIR) / "tj")
+    assert search("пасспорт")[1][0].service.code == "passport-issue"
+    # Latin typed for a Cyrillic name: the pack declares its transliteration table.
+    assert search("shinosnoma")[1][0].service.code == "passport-issue"
+    assert "<mark>шиносномаи</mark>" in str(highlight("Додани шиносномаи", ["shinosnoma"], table()))
+
+
+@pytest.mark.django_db
+def test_any_apostrophe_of_uzbek_latin_finds_the_others(country, tmp_path):
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.testing.packs import BIRTH, OFFLINE, TAX_CERTIFICATE, write_pack
+
+    uzbek = {**TAX_CERTIFICATE, "code": "uzbek", "name": {"en": "Oʻzbekiston fuqarosi",
+                                                          "ru": "Гражданство"}}
+    load_pack(SYSTEM, write_pack(tmp_path / "again", (BIRTH, TAX_CERTIFICATE, OFFLINE, uzbek)))
+    for query in ("O'zbekiston", "o‘zbek", "O`ZBEKISTON", "ozbekiston"):
+        assert [hit.service.code for hit in search(query)[1]] == ["uzbek"], query

@@ -1,5 +1,6 @@
 from django import template
 
+from yagona.core import display
 from yagona.core.countries import active_pack
 from yagona.core.text import localized
 
@@ -21,3 +22,19 @@ def money(minor):
 def status_class(status):
     return {"approved": "green", "rejected": "red", "info_requested": "orange",
             "withdrawn": "grey", "draft": "grey"}.get(status, "blue")
+
+
+@register.filter
+def pack_date(value):
+    """A date in the pack's date format: {{ application.due_date|pack_date }}."""
+    return display.format_date(value)
+
+
+@register.filter
+def working_days(days):
+    return display.working_days(int(days or 0))
+
+
+@register.filter
+def opening_hours(hours):
+    return display.opening_hours(hours)
