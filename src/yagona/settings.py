@@ -2,7 +2,9 @@
 
 Embedded mode (the default) runs on SQLite with files under ``var/``.
 Production mode (``YAGONA_MODE=production``) refuses to start on an insecure
-configuration: no ``SECRET_KEY``, ``DEBUG`` on, or no ``ALLOWED_HOSTS``.
+configuration: a missing or weak ``SECRET_KEY``, ``DEBUG`` on, no ``ALLOWED_HOSTS`` or
+``ALLOWED_HOSTS='*'``. Any other mode name is refused, so that a typo never falls back
+to the embedded defaults.
 """
 
 import os
@@ -25,21 +27,49 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-MODE = os.environ.get("YAGONA_MODE", "embedded")
+MODE = os.environ.get("YAGONA_MODE", "").strip() or "embedded"
+if MODE not in ("embedded", "production"):
+    raise ImproperlyConfigured(f"YAGONA_MODE must be 'embedded' or 'production', not {MODE!r}.")
 PRODUCTION = MODE == "production"
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("YAGONA_TESTING")
 # People and companies `make demo` puts in the base registries (tests need only a few).
 DEMO_REGISTRY_SIZE = (60, 10) if TESTING else (10_000, 1_000)
 
+
+
+def weak_secret(key: str) -> str:
+    """Why a production SECRET_KEY is too weak to sign sessions and tokens, or ''."""
+    import math
+    from collections import Counter
+
+    if len(key) < 50:  # Django's own minimum (security.W009)
+        return "shorter than 50 characters"
+    if key.startswith("django-insecure-") or "changeme" in key.lower() \
+            or key.lower().startswith(("secret", "bench-only-", "yagona")):
+        return "a known placeholder"
+    counts = Counter(key)
+    bits_per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    # Random keys score about 4 (hex) to 6 (token_urlsafe) bits a character.
+    if len(counts) < 12 or bits_per_char < 3.3:
+        return "too few distinct characters (low entropy)"
+    return ""
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if not SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Production mode needs SECRET_KEY (at least 32 characters).")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("Production mode needs SECRET_KEY.")
+    if weakness := weak_secret(SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for production mode: {weakness}. Make one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.")
     if DEBUG:
         raise ImproperlyConfigured("Production mode refuses DEBUG.")
     if not env_list("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS.")
+    if "*" in env_list("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("Production mode refuses ALLOWED_HOSTS='*': name the hosts.")
 elif not SECRET_KEY:
     # Embedded mode: a per-installation key kept under var/, never in the repo.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -96,6 +126,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yagona.core.middleware.AnonymousPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,6 +258,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) in every mode, so that an inline script or style
+# shows up in development and browser tests before production. Images may be data: URIs
+# (the TOTP QR code); nothing else comes from elsewhere or runs inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("tg", "Тоҷикӣ"), ("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English")]
