@@ -190,7 +190,13 @@ else:
         "name": "yagona",
         "filename": str(VAR_DIR / "huey.sqlite3"),
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache lives in the database, so that every worker process sees
+    # the same sign-in lockouts (allauth's rate limits) and catalogue version. `migrate`
+    # creates its table (accounts' post_migrate). Tests keep a per-process cache: their
+    # database rolls back after each test and many tests may not touch it.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+              if TESTING else {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                               "LOCATION": "yagona_cache"}}
 # Tests and `YAGONA_JOBS_IMMEDIATE=1` run jobs in-process, right after commit.
 HUEY["immediate"] = TESTING or env_bool("YAGONA_JOBS_IMMEDIATE")
 if HUEY["immediate"]:
