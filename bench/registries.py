@@ -174,7 +174,8 @@ def main():
         "pid = next(f'{n:09d}' for n in range(599000000, 600000000) if p.is_valid(f'{n:09d}'))\n"
         "u = s.create_person(SYSTEM, pid, first_name='Bench', last_name='Reader')\n"
         "s.grant_role(SYSTEM, u, Registry.objects.get(code='population').agency, 'operator')\n"
-        "print(s.issue_api_token(SYSTEM, u, 'bench'))", env)
+        "import pyotp; s.enable_totp(SYSTEM, u, pyotp.random_base32())\n"
+        "print(s.issue_api_token(SYSTEM, u, 'bench', scope='office'))", env)
     folder = Path(tempfile.mkdtemp(prefix="yagona-bench-registries-"))
     print(f"generating {PERSONS:,} people ...", flush=True)
     generated = timed("registries", "generate", "--persons", str(PERSONS), "--businesses", "0",

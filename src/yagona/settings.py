@@ -248,6 +248,9 @@ MFA_TOTP_ISSUER = "Yagona"
 # Accept the code of the neighbouring 30-second step too: phones' clocks drift and a
 # code typed at the end of its step arrives in the next (RFC 6238 §5.2 allows this).
 MFA_TOTP_TOLERANCE = 1
+# API tokens live this many days at most (`issue-token --days` and the account page may
+# ask for fewer); an office-scoped token is issued only to an official with a second factor.
+API_TOKEN_DAYS = int(os.environ.get("YAGONA_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"

@@ -11,3 +11,19 @@ class CitizenSignupForm(forms.Form):
 
     def signup(self, request, user):
         """allauth calls this after creating the user; the adapter audits it."""
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it by and what it may open."""
+
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("For example the program or computer that will use it."))
+    scope = forms.ChoiceField(label=_("Use"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, office_allowed=False, **kwargs):
+        from yagona.accounts.models import TokenScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [c for c in TokenScope.choices
+                                        if office_allowed or c[0] != TokenScope.OFFICE]
+        self.fields["scope"].initial = TokenScope.CITIZEN
