@@ -238,6 +238,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Password recovery codes by SMS (accounts.recovery_views): per phone number and address.
+    "recover_by_phone": "3/15m/key,10/h/ip",
 }
 if TESTING:
     ACCOUNT_RATE_LIMITS = {}

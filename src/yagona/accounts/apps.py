@@ -17,3 +17,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         post_migrate.connect(create_cache_table, sender=self,
                              dispatch_uid="yagona.accounts.create_cache_table")
+        from allauth.account.signals import password_reset
+
+        from yagona.accounts.recovery import record_password_reset
+
+        password_reset.connect(record_password_reset,
+                               dispatch_uid="yagona.accounts.record_password_reset")
