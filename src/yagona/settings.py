@@ -37,7 +37,6 @@ TESTING = env_bool("YAGONA_TESTING")
 DEMO_REGISTRY_SIZE = (60, 10) if TESTING else (10_000, 1_000)
 
 
-
 def weak_secret(key: str) -> str:
     """Why a production SECRET_KEY is too weak to sign sessions and tokens, or ''."""
     import math
@@ -111,6 +110,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "huey.contrib.djhuey",
+    # Serves the API docs' Swagger UI from our static files, not a CDN (CSP: 'self' only).
+    "ninja",
     "yagona.core",
     "yagona.agencies",
     "yagona.accounts",
