@@ -11,6 +11,7 @@ Results are printed and written to bench/RESULTS.md. Not a test: no assertions.
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -72,7 +73,7 @@ def main():
     need("wrk", "wrk")
     central = f"http://127.0.0.1:{PORT}"
     env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS,
-           "SECRET_KEY": "bench-only-" + "k" * 40, "YAGONA_COUNTRY": COUNTRY}
+           "SECRET_KEY": secrets.token_urlsafe(50), "YAGONA_COUNTRY": COUNTRY}
     env.pop("YAGONA_MODE", None)
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")

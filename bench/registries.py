@@ -18,6 +18,7 @@ Results are printed and written to bench/RESULTS.md. Not a test: no assertions.
 import json
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -158,7 +159,7 @@ def sizes() -> dict:
 def main():
     need("wrk", "wrk")
     env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS,
-           "SECRET_KEY": "bench-only-" + "k" * 40, "YAGONA_COUNTRY": COUNTRY}
+           "SECRET_KEY": secrets.token_urlsafe(50), "YAGONA_COUNTRY": COUNTRY}
     env.pop("YAGONA_MODE", None)
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
@@ -173,7 +174,8 @@ def main():
         "pid = next(f'{n:09d}' for n in range(599000000, 600000000) if p.is_valid(f'{n:09d}'))\n"
         "u = s.create_person(SYSTEM, pid, first_name='Bench', last_name='Reader')\n"
         "s.grant_role(SYSTEM, u, Registry.objects.get(code='population').agency, 'operator')\n"
-        "print(s.issue_api_token(SYSTEM, u, 'bench'))", env)
+        "import pyotp; s.enable_totp(SYSTEM, u, pyotp.random_base32())\n"
+        "print(s.issue_api_token(SYSTEM, u, 'bench', scope='office'))", env)
     folder = Path(tempfile.mkdtemp(prefix="yagona-bench-registries-"))
     print(f"generating {PERSONS:,} people ...", flush=True)
     generated = timed("registries", "generate", "--persons", str(PERSONS), "--businesses", "0",

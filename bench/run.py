@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -161,7 +162,7 @@ def main():
     need("nginx", "nginx-light")
     # One key for set-up and server: the audit chain is keyed with it.
     base_env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS,
-                "SECRET_KEY": "bench-only-" + "k" * 40,
+                "SECRET_KEY": secrets.token_urlsafe(50),
                 "YAGONA_COUNTRY": COUNTRY, "YAGONA_JOBS_IMMEDIATE": "1"}
     base_env.pop("YAGONA_MODE", None)
     print(f"preparing {DB} with the {COUNTRY} pack and demo data ...", flush=True)

@@ -2,7 +2,9 @@
 
 Embedded mode (the default) runs on SQLite with files under ``var/``.
 Production mode (``YAGONA_MODE=production``) refuses to start on an insecure
-configuration: no ``SECRET_KEY``, ``DEBUG`` on, or no ``ALLOWED_HOSTS``.
+configuration: a missing or weak ``SECRET_KEY``, ``DEBUG`` on, no ``ALLOWED_HOSTS`` or
+``ALLOWED_HOSTS='*'``. Any other mode name is refused, so that a typo never falls back
+to the embedded defaults.
 """
 
 import os
@@ -25,21 +27,48 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-MODE = os.environ.get("YAGONA_MODE", "embedded")
+MODE = os.environ.get("YAGONA_MODE", "").strip() or "embedded"
+if MODE not in ("embedded", "production"):
+    raise ImproperlyConfigured(f"YAGONA_MODE must be 'embedded' or 'production', not {MODE!r}.")
 PRODUCTION = MODE == "production"
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("YAGONA_TESTING")
 # People and companies `make demo` puts in the base registries (tests need only a few).
 DEMO_REGISTRY_SIZE = (60, 10) if TESTING else (10_000, 1_000)
 
+
+def weak_secret(key: str) -> str:
+    """Why a production SECRET_KEY is too weak to sign sessions and tokens, or ''."""
+    import math
+    from collections import Counter
+
+    if len(key) < 50:  # Django's own minimum (security.W009)
+        return "shorter than 50 characters"
+    if key.startswith("django-insecure-") or "changeme" in key.lower() \
+            or key.lower().startswith(("secret", "bench-only-", "yagona")):
+        return "a known placeholder"
+    counts = Counter(key)
+    bits_per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    # Random keys score about 4 (hex) to 6 (token_urlsafe) bits a character.
+    if len(counts) < 12 or bits_per_char < 3.3:
+        return "too few distinct characters (low entropy)"
+    return ""
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if not SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Production mode needs SECRET_KEY (at least 32 characters).")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("Production mode needs SECRET_KEY.")
+    if weakness := weak_secret(SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for production mode: {weakness}. Make one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.")
     if DEBUG:
         raise ImproperlyConfigured("Production mode refuses DEBUG.")
     if not env_list("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS.")
+    if "*" in env_list("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("Production mode refuses ALLOWED_HOSTS='*': name the hosts.")
 elif not SECRET_KEY:
     # Embedded mode: a per-installation key kept under var/, never in the repo.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -84,6 +113,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "huey.contrib.djhuey",
+    # Serves the API docs' Swagger UI from our static files, not a CDN (CSP: 'self' only).
+    "ninja",
     "yagona.core",
     "yagona.agencies",
     "yagona.accounts",
@@ -100,6 +131,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yagona.core.middleware.AnonymousPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,7 +195,13 @@ else:
         "name": "yagona",
         "filename": str(VAR_DIR / "huey.sqlite3"),
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache lives in the database, so that every worker process sees
+    # the same sign-in lockouts (allauth's rate limits) and catalogue version. `migrate`
+    # creates its table (accounts' post_migrate). Tests keep a per-process cache: their
+    # database rolls back after each test and many tests may not touch it.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+              if TESTING else {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                               "LOCATION": "yagona_cache"}}
 # Tests and `YAGONA_JOBS_IMMEDIATE=1` run jobs in-process, right after commit.
 HUEY["immediate"] = TESTING or env_bool("YAGONA_JOBS_IMMEDIATE")
 if HUEY["immediate"]:
@@ -205,6 +243,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Password recovery codes by SMS (accounts.recovery_views): per phone number and address.
+    "recover_by_phone": "3/15m/key,10/h/ip",
 }
 if TESTING:
     ACCOUNT_RATE_LIMITS = {}
@@ -215,6 +255,9 @@ MFA_TOTP_ISSUER = "Yagona"
 # Accept the code of the neighbouring 30-second step too: phones' clocks drift and a
 # code typed at the end of its step arrives in the next (RFC 6238 §5.2 allows this).
 MFA_TOTP_TOLERANCE = 1
+# API tokens live this many days at most (`issue-token --days` and the account page may
+# ask for fewer); an office-scoped token is issued only to an official with a second factor.
+API_TOKEN_DAYS = int(os.environ.get("YAGONA_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
@@ -231,6 +274,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) in every mode, so that an inline script or style
+# shows up in development and browser tests before production. Images may be data: URIs
+# (the TOTP QR code); nothing else comes from elsewhere or runs inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("tg", "Тоҷикӣ"), ("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English")]

@@ -11,3 +11,64 @@ class CitizenSignupForm(forms.Form):
 
     def signup(self, request, user):
         """allauth calls this after creating the user; the adapter audits it."""
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it by and what it may open."""
+
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("For example the program or computer that will use it."))
+    scope = forms.ChoiceField(label=_("Use"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, office_allowed=False, **kwargs):
+        from yagona.accounts.models import TokenScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [c for c in TokenScope.choices
+                                        if office_allowed or c[0] != TokenScope.OFFICE]
+        self.fields["scope"].initial = TokenScope.CITIZEN
+
+
+def _person_id_field():
+    from yagona.core.countries import active_pack
+    from yagona.core.text import localized
+
+    return forms.CharField(label=localized(active_pack().person_id_label), max_length=32,
+                           widget=forms.TextInput(attrs={"autocomplete": "username"}))
+
+
+class PhoneRecoveryForm(forms.Form):
+    """Recover a password with a code sent to the phone number the person verified."""
+
+    def __init__(self, *args, **kwargs):
+        from allauth.account.fields import PhoneField
+
+        class SpacedPhoneField(PhoneField):
+            """People type numbers in groups: drop spaces and dashes before validating."""
+
+            def to_python(self, value):
+                return "".join(super().to_python(value).replace("-", " ").split())
+
+        super().__init__(*args, **kwargs)
+        self.fields["person_id"] = _person_id_field()
+        self.fields["phone"] = SpacedPhoneField(
+            label=_("Mobile phone"), help_text=_("The number you verified, in international "
+                                                 "form, for example +992 90 123 4567."))
+        self.fields["phone"].widget.attrs.pop("placeholder", None)
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(label=_("Code from the SMS"), max_length=12, widget=forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class AssistedResetForm(forms.Form):
+    """A service-centre official issues a one-time password reset to a person who is present."""
+
+    identity_checked = forms.BooleanField(
+        label=_("I have checked the person's identity document."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_id"] = _person_id_field()
+        self.order_fields(["person_id", "identity_checked"])

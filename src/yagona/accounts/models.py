@@ -1,4 +1,5 @@
 import hashlib
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -118,16 +119,31 @@ class Mandate(models.Model):
         return self.is_valid(on) and (not self.services or service_code in self.services)
 
 
+class TokenScope(models.TextChoices):
+    """What a token opens. Fixed when issued: a later role grant does not widen it."""
+
+    CITIZEN = "citizen", _("Citizen services")
+    OFFICE = "office", _("Office work and citizen services")
+
+
 class ApiToken(models.Model):
     """A bearer token for machine clients. Only its SHA-256 is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices,
+                             default=TokenScope.CITIZEN)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Role, User
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Role, TokenScope, User
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,25 @@ def roles_in(user: User, agency) -> set[str]:
     return set(OfficialRole.objects.filter(user=user, agency=agency).values_list("role", flat=True))
 
 
-def token_for(token: str) -> ApiToken | None:
-    """The valid token row (with its active user) for a bearer token, else None."""
+def has_second_factor(user: User) -> bool:
+    """An authenticator app or security key is set up (recovery codes alone are not)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exclude(
+        type=Authenticator.Type.RECOVERY_CODES).exists()
+
+
+def token_for(token: str, office: bool = False) -> ApiToken | None:
+    """The valid token row (with its active user) for a bearer token, else None. For office
+    work the token must be office-scoped and its owner still an official with a second
+    factor (checked at each use: a removed role or authenticator ends it at once)."""
     row = (ApiToken.objects.select_related("user")
-           .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True).first())
+           .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True,
+                   expires_at__gt=timezone.now()).first())
     if row is None or not row.user.is_active:
+        return None
+    if office and not (row.scope == TokenScope.OFFICE and row.user.official_roles.exists()
+                       and has_second_factor(row.user)):
         return None
     return row
 
@@ -87,7 +101,6 @@ def defines_registries_of(user: User, agency_code: str | None) -> bool:
                                        role__in=DEFINERS).exists()
 
 
-
 def roles_of_officials(pairs) -> dict[tuple[str, str], list[str]]:
     """{(username, agency code): [role labels]} for (username, agency code) pairs: what an
     official was to the person whose data they read ("Operator of the Tax Service")."""
@@ -99,3 +112,7 @@ def roles_of_officials(pairs) -> dict[tuple[str, str], list[str]]:
         if (username, agency) in pairs:
             found.setdefault((username, agency), []).append(str(Role(role).label))
     return found
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """A person's own tokens, newest first (ended ones too, so they see what ended)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))

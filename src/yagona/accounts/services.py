@@ -1,12 +1,15 @@
 """Commands that change accounts, roles and mandates."""
 
 import secrets
+from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Organisation, User
+from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Organisation, TokenScope, User
 from yagona.core import audit
 
 
@@ -89,13 +92,47 @@ def revoke_mandate(actor: audit.Actor, mandate_id: int) -> None:
         audit.record(actor, "mandate.revoked", "mandate", mandate.pk, {"for": mandate.party_id})
 
 
-def issue_api_token(actor: audit.Actor, user: User, name: str) -> str:
-    """Create a token and return it once; only its digest is kept."""
+def issue_api_token(actor: audit.Actor, user: User, name: str, *,
+                    scope: str = TokenScope.CITIZEN, days: int | None = None) -> str:
+    """Create a token and return it once; only its digest is kept. An office token only for
+    an official with a second factor; the scope is fixed, so a later role grant does not
+    widen a citizen token. Refusals: PermissionDenied (scope), ValueError (lifetime)."""
+    from django.conf import settings
+
+    from yagona.accounts.queries import has_second_factor
+
+    if actor.user is not None and actor.user != user:
+        raise PermissionDenied
+    if scope not in TokenScope.values:
+        raise ValueError(f"unknown scope {scope!r}")
+    if scope == TokenScope.OFFICE and not (user.official_roles.exists()
+                                           and has_second_factor(user)):
+        raise PermissionDenied(_("An office token needs an official with a second factor."))
+    days = days or settings.API_TOKEN_DAYS
+    if not 1 <= days <= settings.API_TOKEN_DAYS:
+        raise ValueError(f"a token lives 1 to {settings.API_TOKEN_DAYS} days")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token))
-        audit.record(actor, "api_token.issued", "user", user.username, {"name": name})
+        row = ApiToken.objects.create(user=user, name=name, scope=scope,
+                                      digest=ApiToken.digest_of(token),
+                                      expires_at=timezone.now() + timedelta(days=days))
+        audit.record(actor, "api_token.issued", "user", user.username,
+                     {"name": name, "scope": scope, "token": str(row.public_id),
+                      "expires_at": row.expires_at.isoformat()})
     return token
+
+
+def revoke_api_token(actor: audit.Actor, public_id) -> None:
+    """The owner ends one of their tokens; anyone else's (or an ended one) is 404."""
+    with transaction.atomic():
+        row = ApiToken.objects.select_for_update().filter(
+            public_id=public_id, user=actor.user, revoked_at__isnull=True).first()
+        if row is None or actor.user is None:
+            raise Http404
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
+        audit.record(actor, "api_token.revoked", "user", row.user.username,
+                     {"name": row.name, "token": str(row.public_id)})
 
 
 def remember_language(user: User, language: str) -> None:
@@ -124,8 +161,6 @@ def enable_totp(actor: audit.Actor, user: User, secret: str) -> None:
 def note_token_use(row: ApiToken) -> None:
     """Record when a token was last used, at most once a minute to spare the database.
     Bookkeeping, not a change of the account: not audited."""
-    from datetime import timedelta
-
     now = timezone.now()
     if row.last_used_at is None or row.last_used_at < now - timedelta(minutes=1):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

@@ -24,10 +24,13 @@ from yagona.registries import services as registries
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``; tokens are issued to people (citizens, officials)."""
+    """``Authorization: Bearer <token>``; tokens are issued to people (citizens, officials).
+    Any unexpired, unrevoked token opens citizen endpoints."""
+
+    office = False
 
     def authenticate(self, request, token):
-        row = accounts.token_for(token)
+        row = accounts.token_for(token, office=self.office)
         if row is None:
             return None
         request.user = row.user
@@ -36,11 +39,9 @@ class TokenAuth(HttpBearer):
 
 
 class OfficialTokenAuth(TokenAuth):
-    def authenticate(self, request, token):
-        user = super().authenticate(request, token)
-        if user is not None and user.official_roles.exists():
-            return user
-        return None
+    """Office endpoints: an office-scoped token of an official with a second factor."""
+
+    office = True
 
 
 PUBLIC = {"auth": None, "openapi_extra": {"x-permission": "public"}}

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.test import Client
 from jsonschema import Draft202012Validator
 
-from yagona.accounts import services as accounts
 from yagona.catalogue.models import Service
 from yagona.catalogue.queries import service_public_id
-from yagona.core.audit import SYSTEM
+from yagona.testing.tokens import api_token
 
 BASE = "/govstack/registration"
 MEDIATOR = {"HTTP_INFORMATION_MEDIATOR_CLIENT": "YAGONA/GOV/TAX/portal"}
@@ -31,7 +30,7 @@ def conforms(instance, name):
 
 @pytest.fixture
 def tokens(people):
-    return {name: accounts.issue_api_token(SYSTEM, user, "test")
+    return {name: api_token(user)
             for name, user in people.items()}
 
 

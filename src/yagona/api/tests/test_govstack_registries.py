@@ -17,6 +17,7 @@ from yagona.core.audit import SYSTEM
 from yagona.registries import services as registries
 from yagona.registries.models import Grant, Record
 from yagona.registries.tests.test_records import person
+from yagona.testing.tokens import api_token
 
 BASE = "/govstack/registries"
 DATA = f"{BASE}/data/population/1"
@@ -48,7 +49,7 @@ def api(people):
                          fields=["person_id", "surname"])
 
     def client(user):
-        token = accounts.issue_api_token(SYSTEM, user, "test")
+        token = api_token(user)
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}",
                       HTTP_INFORMATION_MEDIATOR_CLIENT="YAGONA/GOV/TAX/portal")
 
@@ -172,8 +173,7 @@ def test_database_api_and_the_mediator_header(api):
     anonymous = Client().get(f"{BASE}/databases",
                              HTTP_INFORMATION_MEDIATOR_CLIENT="YAGONA/GOV/TAX/portal")
     assert anonymous.status_code == 401
-    token = accounts.issue_api_token(SYSTEM, Agency.objects.get(code="REG")
-                                     .official_roles.first().user, "t")
+    token = api_token(Agency.objects.get(code="REG").official_roles.first().user)
     wrong = Client().get(f"{BASE}/databases", HTTP_AUTHORIZATION=f"Bearer {token}",
                          HTTP_INFORMATION_MEDIATOR_CLIENT="not a client id")
     assert wrong.status_code == 400

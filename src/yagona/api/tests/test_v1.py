@@ -3,17 +3,16 @@ import json
 import pytest
 from django.test import Client
 
-from yagona.accounts import services as accounts
 from yagona.api import govstack, govstack_registries, v1
 from yagona.applications.models import Application
-from yagona.core.audit import SYSTEM
+from yagona.testing.tokens import api_token
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
 def tokens(people):
-    return {name: accounts.issue_api_token(SYSTEM, user, "test")
+    return {name: api_token(user)
             for name, user in people.items()}
 
 
