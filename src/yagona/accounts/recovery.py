@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from yagona.accounts.models import OfficialRole, User
 from yagona.core import audit
+from yagona.core.sms import send_sms
 
 SESSION_KEY = "yagona_phone_recovery"
 CODE_SECONDS = 10 * 60
@@ -41,8 +42,6 @@ def reset_url(user: User) -> str:
 def send_phone_code(request, person_id: str, phone: str) -> None:
     """Send a code when the person ID and the verified phone belong together. The answer is
     the same either way (no one learns whose number it is); the caller rate-limits."""
-    from yagona.notifications.sms import send_sms
-
     user = User.objects.filter(username=person_id.strip().upper(), phone=phone,
                                phone_verified=True, is_active=True).first()
     code = f"{secrets.randbelow(10**6):06d}"
