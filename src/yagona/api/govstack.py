@@ -13,7 +13,7 @@ from uuid import UUID
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from ninja import File, Header, NinjaAPI, Schema
+from ninja import File, Header, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -33,6 +33,10 @@ api = NinjaAPI(title="GovStack Registration Building Block API", version="0.1.1"
 install_problem_handlers(api, field_prefix="formData.data.")
 # The spec's optional fields are absent rather than null: every route excludes None.
 
+# Paging is bounded in the schema: a huge offset is a 422, not a database overflow.
+MAX_OFFSET = 2**31 - 1
+FIRST_RESULT = Query(0, ge=0, le=MAX_OFFSET)
+MAX_RESULT = Query(50, ge=1, le=MAX_OFFSET)  # then at most 200 are returned
 MEDIATOR = re.compile(r"[^/\s]+/[A-Z]+/[^/\s]+/[^/\s]+")
 STATUS_CODES = {
     Status.DRAFT: ("PENDING", "Pending"), Status.SUBMITTED: ("PENDING", "Pending"),
@@ -345,8 +349,8 @@ def download_document(request, documentId: UUID):
 
 @api.get("/applications", response=list[ApplicationListItem], exclude_none=True, **SIGNED_IN)
 def list_applications(request, serviceId: UUID | None = None, applicantId: str | None = None,
-                      firstResult: int = 0, maxResult: int = 50, sortBy: str = "created",
-                      sortOrder: str = "desc",
+                      firstResult: int = FIRST_RESULT, maxResult: int = MAX_RESULT,
+                      sortBy: str = "created", sortOrder: str = "desc",
                       information_mediator_client: str = Header(
                           ..., alias="Information-Mediator-Client")):
     """The caller's applications: as applicant, and those of the agencies they work in."""
@@ -363,7 +367,7 @@ def list_applications(request, serviceId: UUID | None = None, applicantId: str |
     order = {"created": "created_at", "registered": "submitted_at",
              "status": "status"}.get(sortBy, "created_at")
     rows = rows.order_by(order if sortOrder == "asc" else f"-{order}", "pk")
-    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    first, count = firstResult, min(maxResult, 200)
     return [list_item(request, a) for a in rows[first:first + count]]
 
 
@@ -399,8 +403,8 @@ def update_application(request, fileId: UUID, payload: ApplicationFileSubmit,
 
 @api.get("/tasks", response=list[UserTask], exclude_none=True, **OFFICIAL)
 def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None,
-               assigneeId: str | None = None, firstResult: int = 0, maxResult: int = 50,
-               sortBy: str = "created", sortOrder: str = "asc"):
+               assigneeId: str | None = None, firstResult: int = FIRST_RESULT,
+               maxResult: int = MAX_RESULT, sortBy: str = "created", sortOrder: str = "asc"):
     rows = Application.objects.filter(
         agency_id__in=applications.official_agency_ids(request.user),
         status__in=[Status.SUBMITTED, Status.IN_REVIEW],
@@ -411,7 +415,7 @@ def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None
     if assigneeId:
         rows = rows.filter(assigned_to__username=assigneeId)
     rows = rows.order_by("submitted_at" if sortOrder == "asc" else "-submitted_at", "pk")
-    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    first, count = firstResult, min(maxResult, 200)
     return [task_out(a) for a in rows[first:first + count]]
 
 
