@@ -274,7 +274,7 @@ def databases(request, client: str = MEDIATOR):
             for registry, schema, _access in queries.readable(_actor(request, client))]
 
 
-@api.get("/database/{id}", **SIGNED_IN)
+@api.get("/database/{int:id}", **SIGNED_IN)
 def database(request, id: int, client: str = MEDIATOR):  # noqa: A002 - the spec's name
     actor = _actor(request, client)
     registry = next((r for r in Registry.objects.filter(active=True)
@@ -297,6 +297,6 @@ def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
     return _database(version.registry, version)
 
 
-@api.delete("/database/{id}", **SIGNED_IN)
+@api.delete("/database/{int:id}", **SIGNED_IN)
 def retire_database(request, id: int, client: str = MEDIATOR):  # noqa: A002
     raise HttpError(409, "A base registry is never deleted; retire its records instead")

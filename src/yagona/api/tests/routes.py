@@ -28,3 +28,21 @@ def operations(api, prefix):
 def all_operations():
     return [(method, path, operation, schema) for prefix, api in mounted_apis()
             for method, path, operation, schema in operations(api, prefix)]
+
+
+LEVELS = ("public", "signed_in", "official")
+
+
+def permission_problems() -> list[str]:
+    """Operations without a declared permission, or whose declaration and real
+    authentication disagree (x-permission official with no auth, public with auth)."""
+    problems = []
+    for prefix, api in mounted_apis():
+        for method, path, operation, _schema in operations(api, prefix):
+            declared, secured = operation.get("x-permission"), bool(operation.get("security"))
+            if declared not in LEVELS:
+                problems.append(f"{method.upper()} {path}: no x-permission")
+            elif (declared == "public") == secured:
+                problems.append(f"{method.upper()} {path}: x-permission {declared} but "
+                                f"{'an' if secured else 'no'} authentication")
+    return problems
