@@ -14,10 +14,11 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from ninja import File, Header, NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.files import UploadedFile
 
 from yagona.accounts import queries as accounts
+from yagona.accounts.models import User
 from yagona.api.common import OFFICIAL, PUBLIC, SIGNED_IN, install_problem_handlers
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
@@ -461,7 +462,9 @@ def statistics(request, startDate: date | None = None, endDate: date | None = No
                role: str | None = None, timeframe: str | None = None,
                information_mediator_client: str = Header(
                    ..., alias="Information-Mediator-Client")):
-    """Processed, approved, sent-back and rejected applications, optionally per timeframe."""
+    """Processed, approved, sent-back and rejected applications, optionally per timeframe.
+    Per official (``operator``), only for officials of that official's agency (bearer
+    token), and counting that agency's applications only."""
     mediator_client(information_mediator_client)
     if timeframe not in (None, "day", "week", "month", "year"):
         raise HttpError(400, "timeframe must be day, week, month or year")
@@ -476,7 +479,9 @@ def statistics(request, startDate: date | None = None, endDate: date | None = No
         steps = steps.filter(Q(application__service__code=registrationName)
                              | Q(application__service__name__icontains=registrationName))
     if operator:
-        steps = steps.filter(Q(actor__username=operator) | Q(actor__last_name=operator))
+        agencies = _colleague_agencies(request, operator)
+        steps = steps.filter(Q(actor__username=operator) | Q(actor__last_name=operator),
+                             application__agency_id__in=agencies)
     if role:
         steps = steps.filter(actor_role=role)
     buckets: dict[date, dict] = {}
@@ -501,6 +506,19 @@ def statistics(request, startDate: date | None = None, endDate: date | None = No
                     "references": {**references, "startDate": max(key, start),
                                    "endDate": min(bucket_end, end)}})
     return out
+
+
+def _colleague_agencies(request, operator: str) -> set[int]:
+    """The agencies the caller shares with the official named: 401 without an official's
+    token, 404 when the official works in none of the caller's agencies."""
+    caller = OFFICIAL["auth"](request)
+    if caller is None:
+        raise AuthenticationError
+    agencies = applications.official_agency_ids(caller)
+    if not User.objects.filter(Q(username=operator) | Q(last_name=operator),
+                               official_roles__agency_id__in=agencies).exists():
+        raise Http404
+    return agencies
 
 
 def _bucket(day: date, timeframe: str) -> date:
