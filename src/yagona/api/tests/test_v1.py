@@ -177,3 +177,45 @@ def test_officials_work_through_the_api(tokens):
     assert response.status_code == 200 and response.json()["status"] == "approved"
     response = call("post", f"{url}/request-info", tokens["tax_operator"], {"text": "more"})
     assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_refused_create_leaves_nothing_behind(tokens, people, monkeypatch):
+    """Issue 9, point 4: no empty draft after a 400, 422 or 500, in /api/v1 and GovStack."""
+    from yagona.applications import services as apply
+    from yagona.catalogue.models import Service
+    from yagona.catalogue.queries import service_public_id
+    from yagona.core.models import AuditEntry
+
+    token, entries = tokens["citizen"], AuditEntry.objects.count()
+    unknown = call("post", "/api/v1/applications", token,
+                   {"service": "birth-registration", "answers": {"is_admin": True}})
+    assert unknown.status_code == 400
+    assert Application.objects.count() == 0
+    invalid = call("post", "/api/v1/applications", token,
+                   {"service": "birth-registration", "answers": ["child_name"]})
+    assert invalid.status_code == 422
+    assert Application.objects.count() == 0
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(apply, "save_answers", broken)
+    failed = Client(raise_request_exception=False).post(
+        "/api/v1/applications", json.dumps({"service": "birth-registration",
+                                            "answers": {"child_name": "Amir"}}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert failed.status_code == 500
+    assert Application.objects.count() == 0
+
+    birth = Service.objects.get(code="birth-registration")
+    url = f"/govstack/registration/services/{service_public_id(birth)}/applications"
+    mediator = {"HTTP_INFORMATION_MEDIATOR_CLIENT": "XX/GOV/REG/portal",
+                "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for data in ({"is_admin": {"value": True}}, {"child_name": {"value": "Amir"}},
+                 {"child_name": {"value": "Amir"}, "certificate": {"value": "nope"}}):
+        body = {"applicantId": people["citizen"].username, "formData": {"data": data}}
+        response = Client().post(url, body, content_type="application/json", **mediator)
+        assert response.status_code in (400, 422), response.content
+    assert Application.objects.count() == 0
+    assert AuditEntry.objects.count() == entries
