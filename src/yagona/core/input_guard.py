@@ -62,6 +62,8 @@ def where_unsafe(request) -> str | None:
             try:
                 fields = [k for pair in request.POST.lists() for k in (pair[0], *pair[1])]
                 names = [f.name for files in request.FILES.lists() for f in files[1]]
+            except RequestDataTooBig:
+                raise  # an upload over the limit (applications.files): 413 below
             except MultiPartParserError:
                 return None  # broken multipart: the view finds no fields and says so
             if _unsafe_texts([*fields, *request.FILES.keys(), *names]):
