@@ -17,6 +17,7 @@ from yagona.accounts import services as accounts
 from yagona.applications import services as apply
 from yagona.applications.files import UploadTooLarge, expire_unclaimed_documents
 from yagona.applications.models import Attachment
+from yagona.applications.tasks import expire_documents
 from yagona.catalogue import queries as catalogue
 from yagona.core.audit import SYSTEM
 from yagona.core.models import AuditEntry
@@ -114,4 +115,11 @@ def test_unclaimed_documents_expire_audited(settings, people, tmp_path,
     later = timezone.now() + timedelta(hours=25)
     assert expire_unclaimed_documents(now=later) == 1  # the fresh one, a day on
     assert Attachment.objects.get().pk == claimed.pk
-    call_command("expire-documents")  # nothing left to expire; the command runs
+    Attachment.objects.filter(pk=claimed.pk).update(application=None)
+    call_command("expire-documents", stdout=io.StringIO())
+    assert not Attachment.objects.exists()
+    apply.upload_document(citizen, pdf(10))
+    Attachment.objects.update(created_at=day_ago)
+    expire_documents.call_local()  # the worker's hourly job
+    assert not Attachment.objects.exists()
+    assert AuditEntry.objects.filter(action="document.expired").count() == 4
