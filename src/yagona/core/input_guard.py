@@ -8,13 +8,14 @@ bodies, with 400: problem+json for the APIs, Django's 400 page elsewhere. A requ
 body over the size limits is answered 413 here too, while it streams in.
 """
 
+import functools
 import json
 import re
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.utils.translation import gettext as _
 
 UNSAFE = re.compile("[\x00\ud800-\udfff]")
@@ -83,10 +84,22 @@ def where_unsafe(request) -> str | None:
 
 
 def _is_api(request) -> bool:
+    """Served by a NinjaAPI, or under where one is mounted (an unknown API path)."""
     try:
         return "ninja" in resolve(request.path_info).app_names
     except Resolver404:
-        return False
+        return request.path_info.startswith(_mounts(get_resolver()))
+
+
+@functools.cache
+def _mounts(resolver) -> tuple[str, ...]:
+    """Where NinjaAPIs are mounted, per URLconf (get_resolver() is one object per URLconf)."""
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                here = prefix + str(entry.pattern)
+                yield from [here] if entry.app_name == "ninja" else walk(entry.url_patterns, here)
+    return tuple(walk(resolver.url_patterns, "/"))
 
 
 def _problem(status: int, title: str, detail: str) -> HttpResponse:

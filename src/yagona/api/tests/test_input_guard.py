@@ -137,6 +137,9 @@ def test_anonymous_nul_in_a_path_is_400_on_any_database(country):
     assert response.status_code == 400
     assert response.json()["title"] == "Text not allowed"
     assert Client().get("/api/v1/catalogue/search?q=%00").status_code == 400
+    unknown = Client().get("/api/v1/no-such-thing%00")  # under the API, matching nothing
+    assert unknown.status_code == 400
+    assert unknown["Content-Type"] == "application/problem+json"
 
 
 @pytest.mark.django_db
