@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "yagona.core.input_guard.InputGuardMiddleware",
     "yagona.core.middleware.AnonymousPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -318,6 +319,12 @@ if not PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 YAGONA_MAX_UPLOAD_BYTES = int(os.environ.get("YAGONA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Uploads are counted as they stream in and refused (413) past YAGONA_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = ["yagona.applications.files.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Documents uploaded ahead of an application (GovStack) and never claimed are deleted.
+YAGONA_UNCLAIMED_DOCUMENT_HOURS = int(os.environ.get("YAGONA_UNCLAIMED_DOCUMENT_HOURS", "24"))
 
 EMAIL_HOST = os.environ.get("SMTP_HOST", "")
 EMAIL_PORT = int(os.environ.get("SMTP_PORT", "587"))

@@ -6,6 +6,8 @@ is published in the OpenAPI document as ``x-permission``; a test fails on any
 operation without one. Object-level access is decided in the service layer.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
@@ -148,6 +150,18 @@ def install_problem_handlers(api: NinjaAPI, field_prefix: str = "") -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return problem(413, "The request body is too large")
+
+
+# X-Road's Information-Mediator-Client header, which the GovStack APIs require.
+MEDIATOR = re.compile(r"[^/\s]+/[A-Z]+/[^/\s]+/[^/\s]+")
+
+
+def mediator_client(value: str) -> str:
+    """The Information-Mediator-Client header: INSTANCE/CLASS/MEMBER/SUBSYSTEM."""
+    if not MEDIATOR.fullmatch(value or ""):
+        raise HttpError(400, "Information-Mediator-Client must be INSTANCE/CLASS/MEMBER/"
+                             "SUBSYSTEM")
+    return value
 
 
 def now_iso() -> str:

@@ -6,22 +6,27 @@ form's content hash), fileId is the application's UUID, and each application ope
 an agency is one task whose taskId is the application's UUID.
 """
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.utils import timezone
-from ninja import File, Header, NinjaAPI, Schema
+from ninja import File, Header, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from yagona.accounts import queries as accounts
-from yagona.api.common import OFFICIAL, PUBLIC, SIGNED_IN, install_problem_handlers
+from yagona.api.common import (
+    OFFICIAL,
+    PUBLIC,
+    SIGNED_IN,
+    install_problem_handlers,
+    mediator_client,
+)
+from yagona.api.govstack_statistics import router as statistics_router
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
-from yagona.applications.models import Application, StatusChange
+from yagona.applications.models import Application
 from yagona.applications.workflow import ENDED, Status
 from yagona.catalogue import queries as catalogue
 from yagona.core.countries import active_pack
@@ -33,21 +38,16 @@ api = NinjaAPI(title="GovStack Registration Building Block API", version="0.1.1"
 install_problem_handlers(api, field_prefix="formData.data.")
 # The spec's optional fields are absent rather than null: every route excludes None.
 
-MEDIATOR = re.compile(r"[^/\s]+/[A-Z]+/[^/\s]+/[^/\s]+")
+# Paging is bounded in the schema: a huge offset is a 422, not a database overflow.
+MAX_OFFSET = 2**31 - 1
+FIRST_RESULT = Query(0, ge=0, le=MAX_OFFSET)
+MAX_RESULT = Query(50, ge=1, le=MAX_OFFSET)  # then at most 200 are returned
 STATUS_CODES = {
     Status.DRAFT: ("PENDING", "Pending"), Status.SUBMITTED: ("PENDING", "Pending"),
     Status.IN_REVIEW: ("PENDING", "Pending"), Status.INFO_REQUESTED: ("SENDBACK", "Sent back"),
     Status.APPROVED: ("APPROVED", "Approved"), Status.REJECTED: ("REJECTED", "Rejected"),
     Status.WITHDRAWN: ("REJECTED", "Withdrawn"),
 }
-
-
-def mediator_client(value: str) -> str:
-    """The Information-Mediator-Client header: INSTANCE/CLASS/MEMBER/SUBSYSTEM."""
-    if not MEDIATOR.fullmatch(value or ""):
-        raise HttpError(400, "Information-Mediator-Client must be INSTANCE/CLASS/MEMBER/"
-                             "SUBSYSTEM")
-    return value
 
 
 # --- schemas (the spec's names and shapes) -------------------------------------------------
@@ -156,26 +156,6 @@ class CompletedTask(Schema):
     serviceId: UUID
     status: StatusModel
     variables: dict
-
-
-class References(Schema):
-    startDate: date | None
-    endDate: date | None
-    registrationName: str | None
-    operator: str | None
-    role: str | None
-    timeframeDay: bool
-    timeframeWeek: bool
-    timeframeMonth: bool
-    timeframeYear: bool
-
-
-class Statistics(Schema):
-    processed: int
-    approved: int
-    sentBack: int
-    rejected: int
-    references: References
 
 
 # --- mapping ------------------------------------------------------------------------------
@@ -345,8 +325,8 @@ def download_document(request, documentId: UUID):
 
 @api.get("/applications", response=list[ApplicationListItem], exclude_none=True, **SIGNED_IN)
 def list_applications(request, serviceId: UUID | None = None, applicantId: str | None = None,
-                      firstResult: int = 0, maxResult: int = 50, sortBy: str = "created",
-                      sortOrder: str = "desc",
+                      firstResult: int = FIRST_RESULT, maxResult: int = MAX_RESULT,
+                      sortBy: str = "created", sortOrder: str = "desc",
                       information_mediator_client: str = Header(
                           ..., alias="Information-Mediator-Client")):
     """The caller's applications: as applicant, and those of the agencies they work in."""
@@ -363,7 +343,7 @@ def list_applications(request, serviceId: UUID | None = None, applicantId: str |
     order = {"created": "created_at", "registered": "submitted_at",
              "status": "status"}.get(sortBy, "created_at")
     rows = rows.order_by(order if sortOrder == "asc" else f"-{order}", "pk")
-    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    first, count = firstResult, min(maxResult, 200)
     return [list_item(request, a) for a in rows[first:first + count]]
 
 
@@ -399,8 +379,8 @@ def update_application(request, fileId: UUID, payload: ApplicationFileSubmit,
 
 @api.get("/tasks", response=list[UserTask], exclude_none=True, **OFFICIAL)
 def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None,
-               assigneeId: str | None = None, firstResult: int = 0, maxResult: int = 50,
-               sortBy: str = "created", sortOrder: str = "asc"):
+               assigneeId: str | None = None, firstResult: int = FIRST_RESULT,
+               maxResult: int = MAX_RESULT, sortBy: str = "created", sortOrder: str = "asc"):
     rows = Application.objects.filter(
         agency_id__in=applications.official_agency_ids(request.user),
         status__in=[Status.SUBMITTED, Status.IN_REVIEW],
@@ -411,7 +391,7 @@ def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None
     if assigneeId:
         rows = rows.filter(assigned_to__username=assigneeId)
     rows = rows.order_by("submitted_at" if sortOrder == "asc" else "-submitted_at", "pk")
-    first, count = max(firstResult, 0), min(max(maxResult, 1), 200)
+    first, count = firstResult, min(maxResult, 200)
     return [task_out(a) for a in rows[first:first + count]]
 
 
@@ -451,70 +431,4 @@ def complete_task(request, taskId: UUID, payload: AdditionalData):
             "status": status_of(application), "variables": {"data": {"status": outcome}}}
 
 
-@api.get("/data/statistics", response=list[Statistics], exclude_none=True, **PUBLIC)
-def statistics(request, startDate: date | None = None, endDate: date | None = None,
-               registrationName: str | None = None, operator: str | None = None,
-               role: str | None = None, timeframe: str | None = None,
-               information_mediator_client: str = Header(
-                   ..., alias="Information-Mediator-Client")):
-    """Processed, approved, sent-back and rejected applications, optionally per timeframe."""
-    mediator_client(information_mediator_client)
-    if timeframe not in (None, "day", "week", "month", "year"):
-        raise HttpError(400, "timeframe must be day, week, month or year")
-    end = endDate or timezone.localdate()
-    start = startDate or end - timedelta(days=365)
-    if start > end:
-        raise HttpError(400, "startDate is after endDate")
-    steps = StatusChange.objects.filter(
-        action__in=["approve", "reject", "request_info"], at__date__gte=start,
-        at__date__lte=end)
-    if registrationName:
-        steps = steps.filter(Q(application__service__code=registrationName)
-                             | Q(application__service__name__icontains=registrationName))
-    if operator:
-        steps = steps.filter(Q(actor__username=operator) | Q(actor__last_name=operator))
-    if role:
-        steps = steps.filter(actor_role=role)
-    buckets: dict[date, dict] = {}
-    for at, action, application_id in steps.values_list("at", "action", "application_id"):
-        day = timezone.localtime(at, active_pack().zone).date()
-        key = _bucket(day, timeframe) if timeframe else start
-        bucket = buckets.setdefault(key, {"apps": set(), "approve": 0, "reject": 0,
-                                          "request_info": 0})
-        bucket["apps"].add(application_id)
-        bucket[action] += 1
-    references = {"registrationName": registrationName, "operator": operator, "role": role,
-                  **{f"timeframe{t.title()}": timeframe == t
-                     for t in ("day", "week", "month", "year")}}
-    if not buckets and not timeframe:
-        buckets[start] = {"apps": set(), "approve": 0, "reject": 0, "request_info": 0}
-    out = []
-    for key in sorted(buckets):
-        bucket = buckets[key]
-        bucket_end = _bucket_end(key, timeframe) if timeframe else end
-        out.append({"processed": len(bucket["apps"]), "approved": bucket["approve"],
-                    "sentBack": bucket["request_info"], "rejected": bucket["reject"],
-                    "references": {**references, "startDate": max(key, start),
-                                   "endDate": min(bucket_end, end)}})
-    return out
-
-
-def _bucket(day: date, timeframe: str) -> date:
-    if timeframe == "week":
-        return day - timedelta(days=day.weekday())
-    if timeframe == "month":
-        return day.replace(day=1)
-    if timeframe == "year":
-        return day.replace(month=1, day=1)
-    return day
-
-
-def _bucket_end(start: date, timeframe: str) -> date:
-    if timeframe == "week":
-        return start + timedelta(days=6)
-    if timeframe == "month":
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return following - timedelta(days=1)
-    if timeframe == "year":
-        return start.replace(month=12, day=31)
-    return start
+api.add_router("", statistics_router)

@@ -274,17 +274,7 @@ def databases(request, client: str = MEDIATOR):
             for registry, schema, _access in queries.readable(_actor(request, client))]
 
 
-@api.get("/database/{id}", **SIGNED_IN)
-def database(request, id: int, client: str = MEDIATOR):  # noqa: A002 - the spec's name
-    actor = _actor(request, client)
-    registry = next((r for r in Registry.objects.filter(active=True)
-                     if database_id(r) == id), None)
-    if registry is None:
-        raise HttpError(404, "Not found")
-    _registry, schema, _access = queries.opened(actor, registry.code)
-    return _database(registry, schema)
-
-
+# Before /database/{id}, which would otherwise take "modify" for an id.
 @api.post("/database/modify", **SIGNED_IN)
 def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
     """Create a registry or publish a new schema version: the body is a Yagona registry
@@ -295,6 +285,17 @@ def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
     definition = {**definition, "code": payload.get("code") or definition.get("code")}
     version = services.publish(actor, definition)
     return _database(version.registry, version)
+
+
+@api.get("/database/{id}", **SIGNED_IN)
+def database(request, id: int, client: str = MEDIATOR):  # noqa: A002 - the spec's name
+    actor = _actor(request, client)
+    registry = next((r for r in Registry.objects.filter(active=True)
+                     if database_id(r) == id), None)
+    if registry is None:
+        raise HttpError(404, "Not found")
+    _registry, schema, _access = queries.opened(actor, registry.code)
+    return _database(registry, schema)
 
 
 @api.delete("/database/{id}", **SIGNED_IN)

@@ -228,13 +228,9 @@ def create_application(request, payload: ApplicationIn,
         application = apply.apply_in_one_go(request.user, service, payload.answers,
                                             party_key=payload.party, idempotency_key=key)
         return Status(201, application_out(application, timeline=True))
-    application = apply.start(request.user, service, payload.party, idempotency_key=key,
-                              channel="api")
-    errors = {}
-    if payload.answers:
-        errors = apply.save_answers(request.user, application, payload.answers,
-                                    list(payload.answers))
-        application.refresh_from_db()
+    application, errors = apply.start_with_answers(
+        request.user, service, payload.party, payload.answers, idempotency_key=key,
+        channel="api")
     return Status(201, application_out(application, errors))
 
 

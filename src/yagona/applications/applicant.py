@@ -64,6 +64,21 @@ def start(user, service, party_key: str = "self", *, idempotency_key: str | None
     return application
 
 
+def start_with_answers(user, service, party_key: str, answers: dict, *,
+                       idempotency_key: str | None = None, channel: str = Channel.ONLINE):
+    """Open a draft with its first answers, all or nothing: a refused or failed request
+    leaves no empty draft behind. Returns (application, errors by field)."""
+    unknown = FormDefinition(service.form).unknown_fields(answers)
+    if unknown:
+        raise Tampered(sorted(set(unknown)))
+    with transaction.atomic():
+        application = start(user, service, party_key, idempotency_key=idempotency_key,
+                            channel=channel)
+        errors = save_answers(user, application, answers, list(answers)) if answers else {}
+    application.refresh_from_db()
+    return application, errors
+
+
 def start_assisted(official, service, person_id: str, person_name: str) -> Application:
     """A service-centre operator opens an application for a citizen who is present."""
     if not service.online or not service.active:

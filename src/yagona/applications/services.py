@@ -19,6 +19,7 @@ from yagona.applications.applicant import (  # noqa: F401 (the applicant's comma
     save_answers,
     start,
     start_assisted,
+    start_with_answers,
     submission_errors,
     submit,
     upload,

@@ -121,3 +121,29 @@ def test_document_then_application_then_task(tokens, people):
     assert client.get(f"{BASE}/data/statistics").status_code == 422
     bad = client.get(f"{BASE}/data/statistics", HTTP_INFORMATION_MEDIATOR_CLIENT="nonsense")
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_per_official_statistics_are_for_officials_of_that_agency(tokens, people):
+    """Issue 9, point 7: the aggregate stays public; ?operator= needs a colleague."""
+    client = Client()
+    body = {"service": "tax-clearance", "answers": {"purpose": "For a bank loan"},
+            "submit": True}
+    created = client.post("/api/v1/applications", body, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {tokens['citizen']}").json()
+    url = f"/api/v1/office/applications/{created['id']}"
+    officer = {"HTTP_AUTHORIZATION": f"Bearer {tokens['tax_operator']}"}
+    client.post(f"{url}/assign", {}, content_type="application/json", **officer)
+    client.post(f"{url}/decision", {"approve": "true", "reason": "ok"}, **officer)
+    operator = people["tax_operator"].username
+    stats = f"{BASE}/data/statistics?operator={operator}"
+    assert client.get(f"{BASE}/data/statistics", **MEDIATOR).json()[0]["approved"] == 1
+    anonymous = client.get(stats, **MEDIATOR)
+    assert anonymous.status_code == 401
+    assert anonymous["Content-Type"] == "application/problem+json"
+    assert client.get(stats, **auth(tokens["citizen"])).status_code == 401
+    assert client.get(stats, **auth(tokens["operator"])).status_code == 404  # other agency
+    own = client.get(stats, **auth(tokens["tax_operator"]))
+    assert own.status_code == 200 and own.json()[0]["approved"] == 1
+    by_name = client.get(f"{BASE}/data/statistics?operator=Andozov", **MEDIATOR)
+    assert by_name.status_code == 401

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from yagona.api import govstack, govstack_registries, v1
+from yagona.api.tests.routes import all_operations, mounted_apis, permission_problems
 from yagona.applications.models import Application
 from yagona.testing.tokens import api_token
 
@@ -27,15 +28,45 @@ def call(method, url, token=None, data=None, headers=None, **kwargs):
                                    **extra, **kwargs)
 
 
-def test_every_operation_declares_its_permission():
-    count = 0
-    for api in (v1.api, govstack.api, govstack_registries.api):
-        for path, operations in api.get_openapi_schema()["paths"].items():
-            for method, operation in operations.items():
-                count += 1
-                assert operation.get("x-permission") in ("public", "signed_in", "official"), \
-                    f"{method.upper()} {path}"
-    assert count > 30
+def test_every_operation_of_every_mounted_api_declares_a_real_permission():
+    """Rule 4 of the house for the APIs: the NinjaAPIs are found by walking the URL
+    resolver, and each operation's x-permission matches its authentication."""
+    apis = [api for _prefix, api in mounted_apis()]
+    assert {v1.api, govstack.api, govstack_registries.api} <= set(apis)
+    assert sum(1 for _ in all_operations()) > 30
+    assert permission_problems() == []
+
+
+@pytest.mark.django_db
+def test_operations_that_are_not_public_refuse_anonymous_callers(people):
+    token = api_token(people["citizen"])
+    for method, path, operation, _schema in all_operations():
+        if operation["x-permission"] == "public":
+            continue
+        url = path
+        for parameter in operation.get("parameters", []):
+            value = "1" if parameter["schema"].get("type") == "integer" else \
+                "00000000-0000-4000-8000-000000000000"
+            url = url.replace("{" + parameter["name"] + "}", value)
+        assert getattr(Client(), method)(url).status_code == 401, (method, url)
+        if operation["x-permission"] == "official":
+            response = call(method, url, token)
+            assert response.status_code in (401, 403), (method, url, response.status_code)
+
+
+def test_a_declared_permission_without_authentication_fails_the_check(settings):
+    """The check can fail: an API declaring OFFICIAL without auth, mounted in the URLconf."""
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "yagona.api.tests.careless_urls"
+    clear_url_caches()
+    try:
+        problems = permission_problems()
+    finally:
+        clear_url_caches()
+    assert problems == ["GET /careless/records: x-permission official but no authentication",
+                        "GET /careless/open: x-permission public but an authentication",
+                        "GET /careless/silent: no x-permission"]
 
 
 def test_committed_openapi_documents_match_the_code():
@@ -145,3 +176,45 @@ def test_officials_work_through_the_api(tokens):
     assert response.status_code == 200 and response.json()["status"] == "approved"
     response = call("post", f"{url}/request-info", tokens["tax_operator"], {"text": "more"})
     assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_refused_create_leaves_nothing_behind(tokens, people, monkeypatch):
+    """Issue 9, point 4: no empty draft after a 400, 422 or 500, in /api/v1 and GovStack."""
+    from yagona.applications import applicant as apply
+    from yagona.catalogue.models import Service
+    from yagona.catalogue.queries import service_public_id
+    from yagona.core.models import AuditEntry
+
+    token, entries = tokens["citizen"], AuditEntry.objects.count()
+    unknown = call("post", "/api/v1/applications", token,
+                   {"service": "birth-registration", "answers": {"is_admin": True}})
+    assert unknown.status_code == 400
+    assert Application.objects.count() == 0
+    invalid = call("post", "/api/v1/applications", token,
+                   {"service": "birth-registration", "answers": ["child_name"]})
+    assert invalid.status_code == 422
+    assert Application.objects.count() == 0
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(apply, "save_answers", broken)
+    failed = Client(raise_request_exception=False).post(
+        "/api/v1/applications", json.dumps({"service": "birth-registration",
+                                            "answers": {"child_name": "Amir"}}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert failed.status_code == 500
+    assert Application.objects.count() == 0
+
+    birth = Service.objects.get(code="birth-registration")
+    url = f"/govstack/registration/services/{service_public_id(birth)}/applications"
+    mediator = {"HTTP_INFORMATION_MEDIATOR_CLIENT": "XX/GOV/REG/portal",
+                "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for data in ({"is_admin": {"value": True}}, {"child_name": {"value": "Amir"}},
+                 {"child_name": {"value": "Amir"}, "certificate": {"value": "nope"}}):
+        body = {"applicantId": people["citizen"].username, "formData": {"data": data}}
+        response = Client().post(url, body, content_type="application/json", **mediator)
+        assert response.status_code in (400, 422), response.content
+    assert Application.objects.count() == 0
+    assert AuditEntry.objects.count() == entries
