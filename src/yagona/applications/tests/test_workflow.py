@@ -48,3 +48,9 @@ def test_any_sequence_of_actions_only_follows_the_table(steps):
             with pytest.raises(TransitionNotAllowed):
                 next_status(status, action, side)
     assert status in Status.values
+
+
+def test_every_action_of_the_table_has_a_name_for_people():
+    from yagona.applications.workflow import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == {action for _status, action in TRANSITIONS}

@@ -163,10 +163,23 @@ def placeholder_patterns(msgids) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in sorted(parts, key=len, reverse=True)))
 
 
+def raw_codes() -> re.Pattern:
+    """The codes of statuses, workflow actions and roles: shown as such, a page speaks
+    the database's language, not the reader's ("assign → in_review", "applicant")."""
+    from yagona.accounts.models import Role
+    from yagona.applications.workflow import TRANSITIONS, Status
+
+    codes = {*Status.values, *Role.values, "applicant", "representative",
+             *(action for _status, action in TRANSITIONS)}
+    return re.compile(r"(?<![\w/.-])(%s)(?![\w/.-])" % "|".join(sorted(codes, key=len,
+                                                                         reverse=True)))
+
+
 class Checker:
     def __init__(self):
         self.msgids = english_msgids()
         self.patterns = placeholder_patterns(self.msgids)
+        self.codes = raw_codes()
         self.translated = {}
 
     def untranslated(self, html: str, language: str) -> list[str]:
@@ -181,6 +194,7 @@ class Checker:
                 found.append(text)
             elif match := self.patterns.fullmatch(text):
                 found.append(match.group(0))
+            found.extend(f"code {code}" for code in self.codes.findall(text))
         for text in parser.texts:
             found.extend(run for run in english_runs(f"<p>{escape(text)}</p>")
                          if not any(run in known for known in found))
@@ -246,8 +260,10 @@ def scene(pack_code):
     data = read_yaml(folder / "demo.yaml")
     officials = {o["role"]: o["person_id"] for o in reversed(data["officials"])}
     citizen = User.objects.get(username=data["citizens"][0]["person_id"])
-    # An application of an agency with every role, so each official page has its person.
-    mine = Application.objects.filter(created_by=citizen).exclude(status="draft").order_by("pk")
+    # An application with a review history, of an agency with every role, so that each
+    # official page has its person.
+    mine = Application.objects.filter(created_by=citizen, timeline__action="assign") \
+        .order_by("pk")
     application = mine.filter(agency__official_roles__role="agency_admin").first() or \
         mine.first()
     draft = Application.objects.filter(created_by=citizen, status="draft").first()
@@ -328,10 +344,11 @@ def test_the_checker_finds_untranslated_strings(settings, db):
     checker = Checker()
     html = ('<html lang="tg"><p>Sign In</p><p lang="en">Sign In</p>'
             '<input type="submit" value="Forgot your password?">'
-            "<p>Successfully signed in as Dilnoza.</p></html>")
+            "<p>Successfully signed in as Dilnoza.</p><p>assign → in_review</p></html>")
     found = checker.untranslated(html, "tg")
     assert "Sign In" in found and any("Forgot your password" in text for text in found)
     assert any(text.startswith("Successfully signed in") for text in found)
+    assert "code assign" in found and "code in_review" in found
     assert found.count("Sign In") == 1  # content marked as English is not interface text
     assert checker.untranslated('<html lang="ru"><p>Войти</p><p>REG-2026-000001</p></html>',
                                 "ru") == []
