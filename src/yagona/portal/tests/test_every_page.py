@@ -171,8 +171,8 @@ def raw_codes() -> re.Pattern:
 
     codes = {*Status.values, *Role.values, "applicant", "representative",
              *(action for _status, action in TRANSITIONS)}
-    return re.compile(r"(?<![\w/.-])(%s)(?![\w/.-])" % "|".join(sorted(codes, key=len,
-                                                                         reverse=True)))
+    alternatives = "|".join(sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/.-])({alternatives})(?![\w/.-])")
 
 
 class Checker:
