@@ -261,7 +261,11 @@ def _own_or_assisted(user, uuid):
     except Http404:
         from yagona.applications.models import Application
 
-        found = Application.objects.filter(uuid=uuid, created_by=user, channel="assisted").first()
+        try:
+            found = Application.objects.filter(uuid=uuid, created_by=user,
+                                               channel="assisted").first()
+        except ValidationError:  # not a UUID at all
+            found = None
         if found is None:
             raise
         return found

@@ -59,3 +59,11 @@ def test_a_sent_applications_form_pages_lead_to_it(people):
     other = signed_in(people["other"])
     assert other.get(f"{base}/check/").status_code == 404
     assert other.get(f"{base}/page/purpose/").status_code == 404
+
+
+def test_an_address_that_is_no_application_is_404_not_500(people, settings):
+    client = signed_in(people["citizen"], client=Client(raise_request_exception=False))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    for url in ("/applications/no-such-application/", "/applications/x/check/",
+                "/applications/x/page/purpose/", "/applications/x/submitted/"):
+        assert_site_page(client.get(url), 404, "Страница не найдена")
