@@ -243,6 +243,7 @@ def scene(pack_code):
     """The pack with its demo people and applications, and one of everything to open."""
     from allauth.account.models import EmailAddress, EmailConfirmationHMAC
     from allauth.account.utils import user_pk_to_url_str
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     from yagona.accounts.models import User
     from yagona.applications.models import Application
@@ -274,6 +275,7 @@ def scene(pack_code):
              for role in ("supervisor", "agency_admin")}
     email = EmailAddress.objects.filter(user=citizen).first() or EmailAddress.objects.create(
         user=citizen, email="citizen@example.org", primary=True)
+    RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
     centre = User.objects.filter(official_roles__service_centre=True).first()
     users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
              "admin": User.objects.get(username=officials["platform_admin"]),
