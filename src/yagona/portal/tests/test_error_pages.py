@@ -32,6 +32,13 @@ def test_404_403_500_are_styled_and_translated(country, settings):
     assert_site_page(client.get("/test-broken/"), 500, "Извините, в работе сервиса сбой")
 
 
+def test_a_refused_csrf_token_is_a_styled_403(country, settings):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    response = client.post("/accounts/login/", {"login": "x", "password": "y"})
+    assert_site_page(response, 403, "Срок действия формы истёк")
+
+
 def test_the_500_page_needs_no_database_and_no_context(rf):
     """No ``db`` fixture here: any query while rendering it would raise."""
     from django.utils import translation
