@@ -2,13 +2,17 @@
 
 The walk is the URL resolver itself: every route of the portal, the back office and the
 account pages (ours and allauth's) is rendered, by the people who use it, in each
-non-English language of the tj and az packs. A new page without arguments is walked
-at once; one with arguments fails until it has a sample below.
+non-English language of the tj and az packs, with the sign-in flows on the way (a wrong
+password, a wrong second-factor code, the flash messages, signing out, a password reset).
+A new page without arguments is walked at once; one with arguments fails until it has
+a sample below.
 
 A visible text (text node or a text attribute) fails when it is an English msgid of a
 catalogue (ours, allauth's, Django's) that has no translation in the page's language,
-or when it reads as a run of English words. Failures name the page, language, user and
-string: "tg · citizen · portal:account /account/ · 'Sign out'".
+when it reads as a run of English words, or when it shows a raw status, action or role
+code. Text inside an element marked with another language (``lang``) is content, not
+interface. Failures name the language, user, page and string:
+"tg · citizen · portal:account /account/ · 'Sign out'".
 """
 
 import re
