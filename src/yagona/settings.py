@@ -8,6 +8,7 @@ to the embedded defaults.
 """
 
 import os
+from operator import attrgetter
 from pathlib import Path
 
 import dj_database_url
@@ -238,6 +239,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "yagona.accounts.forms.CitizenSignupForm"
 ACCOUNT_FORMS = {"login": "yagona.accounts.allauth_forms.PersonIdLoginForm",
                  "signup": "yagona.accounts.allauth_forms.PersonIdSignupForm"}
 ACCOUNT_ADAPTER = "yagona.accounts.adapters.AccountAdapter"
+# Messages name the person ("Signed in as Rahimova Dilnoza"), not their personal number.
+ACCOUNT_USER_DISPLAY = attrgetter("display_name")
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {

@@ -1,5 +1,6 @@
 """Reads of applications, each limited to what the caller may see (else 404)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -46,7 +47,7 @@ def listed_for_applicant(user):
 def applicant_application(user, uuid) -> Application:
     try:
         return for_applicant(user).get(uuid=uuid)
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+    except (Application.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 
 

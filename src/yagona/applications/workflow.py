@@ -32,6 +32,19 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (Status.INFO_REQUESTED, "withdraw"): (Status.WITHDRAWN, APPLICANT),
 }
 
+# What each action of the table is called where people read an application's history.
+ACTION_LABELS = {
+    "submit": _("Sent to the agency"),
+    "assign": _("Taken into review"),
+    "request_info": _("More information requested"),
+    "answer": _("The applicant answered"),
+    "approve": _("Approved"),
+    "reject": _("Rejected"),
+    "withdraw": _("Withdrawn by the applicant"),
+}
+# Who took a step, besides the officials' roles (accounts.Role).
+ACTOR_LABELS = {"applicant": _("Applicant"), "representative": _("Representative")}
+
 ENDED = frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN})
 OPEN_IN_AGENCY = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED})
 

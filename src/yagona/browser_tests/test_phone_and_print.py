@@ -8,7 +8,7 @@ from yagona.accounts.models import User
 from yagona.applications.models import Application
 from yagona.browser_tests.conftest import opened
 from yagona.browser_tests.test_citizen_journey import sign_in
-from yagona.core import demo
+from yagona.demo import data as demo
 
 WIDTH = 360
 # What sticks out: the page's overflow, and every table box whose content is wider.

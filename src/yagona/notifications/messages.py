@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from yagona.applications.workflow import Status
+from yagona.core.text import localized
 
 
 def title(item) -> str:
@@ -10,9 +11,9 @@ def title(item) -> str:
         return (_("Your record in the %(registry)s is corrected")
                 if item.params.get("status") == "corrected" else
                 _("Your record in the %(registry)s is not corrected")) % {
-            "registry": item.params.get("registry", "")}
+            "registry": localized(item.params.get("registry", ""))}
     if item.event == "data_read":
-        return _("%(agency)s read your data") % {"agency": item.params.get("agency", "")}
+        return _("%(agency)s read your data") % {"agency": localized(item.params.get("agency"))}
     number = item.params.get("number", "")
     service = item.params.get("service", "")
     texts = {
@@ -35,7 +36,8 @@ def body(item) -> str:
     if item.event == "data_read":
         return _("%(agency)s read your record in the %(registry)s, not for an application of "
                  "yours. Your account shows who used your data, when and for what.") % {
-            "agency": item.params.get("agency", ""), "registry": item.params.get("registry", "")}
+            "agency": localized(item.params.get("agency")),
+            "registry": localized(item.params.get("registry"))}
     status = item.params.get("status")
     label = Status(status).label if status in Status.values else ""
     text = _("Status: %(status)s.") % {"status": label} if label else ""

@@ -131,9 +131,24 @@ def _first_page_url(application):
     return reverse("portal:form-page", args=[application.uuid, form.pages[0].id])
 
 
+def _draft_or_sent(request, uuid):
+    """(the draft to edit, None), or (None, a redirect) once it is sent: the browser's
+    Back after sending lands on the application itself, not on a bare 404."""
+    try:
+        return apply.editable(request.user, uuid), None
+    except Http404:
+        sent = _own_or_assisted(request.user, uuid)  # 404 when it is not theirs at all
+        if sent.status == Status.DRAFT:
+            raise
+        own = sent.channel != "assisted" or sent.created_by_id != request.user.pk
+        return None, redirect("portal:application" if own else "portal:submitted", sent.uuid)
+
+
 @permission(SIGNED_IN)
 def form_page(request, uuid, page_id):
-    application = apply.editable(request.user, uuid)
+    application, sent = _draft_or_sent(request, uuid)
+    if sent:
+        return sent
     form = FormDefinition(application.service.form)
     page = form.page(page_id)
     if page is None:
@@ -205,7 +220,9 @@ def _bound(field, answers, errors, application):
 
 @permission(SIGNED_IN)
 def check_answers(request, uuid):
-    application = apply.editable(request.user, uuid)
+    application, sent = _draft_or_sent(request, uuid)
+    if sent:
+        return sent
     form = FormDefinition(application.service.form)
     known = prefill.prefilled(request.user, application)
     errors = apply.submission_errors(application, prefilled=prefill.values(known))
@@ -246,7 +263,11 @@ def _own_or_assisted(user, uuid):
     except Http404:
         from yagona.applications.models import Application
 
-        found = Application.objects.filter(uuid=uuid, created_by=user, channel="assisted").first()
+        try:
+            found = Application.objects.filter(uuid=uuid, created_by=user,
+                                               channel="assisted").first()
+        except ValidationError:  # not a UUID at all
+            found = None
         if found is None:
             raise
         return found

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yagona.applications.workflow import (
@@ -35,6 +35,7 @@ def test_nothing_leaves_an_ended_status():
     assert not [key for key in TRANSITIONS if key[0] in ENDED]
 
 
+@settings(deadline=None)  # no timings in tests: a loaded machine is not a failure
 @given(st.lists(st.tuples(st.sampled_from(actions), st.sampled_from([APPLICANT, OFFICIAL])),
                 max_size=20))
 def test_any_sequence_of_actions_only_follows_the_table(steps):
@@ -48,3 +49,9 @@ def test_any_sequence_of_actions_only_follows_the_table(steps):
             with pytest.raises(TransitionNotAllowed):
                 next_status(status, action, side)
     assert status in Status.values
+
+
+def test_every_action_of_the_table_has_a_name_for_people():
+    from yagona.applications.workflow import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == {action for _status, action in TRANSITIONS}

@@ -1,8 +1,10 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from yagona.core import display
 from yagona.core.countries import active_pack
-from yagona.core.text import localized
+from yagona.core.text import localized, text_language
 
 register = template.Library()
 
@@ -11,6 +13,15 @@ register = template.Library()
 def translate_content(texts):
     """Content in the reader's language: {{ service.name|t }}."""
     return localized(texts)
+
+
+@register.filter
+def lang_attr(texts):
+    """` lang="xx"` when content exists only in another language than the page's:
+    <h1{{ service.name|lang_attr }}>{{ service.name|t }}</h1>."""
+    chosen = text_language(texts)
+    active = (get_language() or "").split("-")[0]
+    return format_html(' lang="{}"', chosen) if chosen and chosen != active else ""
 
 
 @register.filter

@@ -1,0 +1,24 @@
+"""Status, action and role codes of an application's history, as people call them:
+{% load workflow %}{{ step.action|action_label }} → {{ step.to_status|status_label }}."""
+
+from django import template
+
+from yagona.accounts.models import Role
+from yagona.applications.workflow import ACTION_LABELS, ACTOR_LABELS, Status
+
+register = template.Library()
+
+
+@register.filter
+def status_label(code):
+    return Status(code).label if code in Status.values else code
+
+
+@register.filter
+def action_label(code):
+    return ACTION_LABELS.get(code, code)
+
+
+@register.filter
+def role_label(code):
+    return Role(code).label if code in Role.values else ACTOR_LABELS.get(code, code)

@@ -1,0 +1,360 @@
+"""Every page, in every language of its pack, shows no interface string left in English.
+
+The walk is the URL resolver itself: every route of the portal, the back office and the
+account pages (ours and allauth's) is rendered, by the people who use it, in each
+non-English language of the tj and az packs, with the sign-in flows on the way (a wrong
+password, a wrong second-factor code, the flash messages, signing out, a password reset).
+A new page without arguments is walked at once; one with arguments fails until it has
+a sample below.
+
+A visible text (text node or a text attribute) fails when it is an English msgid of a
+catalogue (ours, allauth's, Django's) that has no translation in the page's language,
+when it reads as a run of English words, or when it shows a raw status, action or role
+code. Text inside an element marked with another language (``lang``) is content, not
+interface. Failures name the language, user, page and string:
+"tg · citizen · portal:account /account/ · 'Sign out'".
+"""
+
+import re
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.translation import trans_real
+
+from yagona.portal.tests.test_translations import english_runs
+from yagona.testing.web import TOTP_SECRET
+
+PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "allauth")
+# Files and pure redirects: nothing to read on them.
+NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
+             "portal:set-language"}
+# Who opens a page without arguments, by its part of the site.
+DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
+                 "accounts": ("citizen", "official"), "": ("anonymous", "citizen", "official")}
+TEXT_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def samples(s):
+    """The routes with arguments: who opens them, with which arguments."""
+    return {
+        "portal:service": [("anonymous", {"code": s.service.code})],
+        "portal:start": [("citizen", {"code": s.service.code})],
+        "portal:agency": [("anonymous", {"code": s.agency.code})],
+        "portal:form-page": [("citizen", {"uuid": s.draft.uuid, "page_id": s.page_id})],
+        "portal:check": [("citizen", {"uuid": s.draft.uuid})],
+        "portal:submitted": [("citizen", {"uuid": s.application.uuid})],
+        "portal:application": [("citizen", {"uuid": s.application.uuid}),
+                               ("citizen", {"uuid": s.draft.uuid})],
+        "portal:report-wrong-data": [("citizen", {"code": s.registry})],
+        "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
+        "backoffice:home": [("official", {}), ("keeper", {})],
+        "backoffice:assisted": [("centre", {})],
+        "backoffice:platform": [("admin", {})],
+        "backoffice:exchange": [("admin", {})],
+        "backoffice:registries": [("keeper", {})],
+        "backoffice:registry-define": [("keeper", {})],
+        "backoffice:registry": [("keeper", {"code": s.registry})],
+        "backoffice:registry-new": [("keeper", {"code": s.registry})],
+        "backoffice:registry-grants": [("keeper", {"code": s.registry})],
+        "backoffice:registry-correction": [("keeper", {"code": s.registry,
+                                                       "number": "none"})],
+        "backoffice:registry-record": [("keeper", {"code": s.registry, "uuid": s.record})],
+        "backoffice:registry-correct": [("keeper", {"code": s.registry, "uuid": s.record})],
+        "backoffice:registry-retire": [("keeper", {"code": s.registry, "uuid": s.record})],
+        "backoffice:application": [("official", {"uuid": s.application.uuid})],
+        "backoffice:queue": [("official", {"code": s.application.agency.code})],
+        "backoffice:workload": [("supervisor", {"code": s.application.agency.code})],
+        "backoffice:staff": [("agency_admin", {"code": s.application.agency.code})],
+        "account_confirm_email": [("citizen", {"key": s.email_key})],
+        "account_reset_password_from_key": [("anonymous", {"uidb36": s.uidb36,
+                                                           "key": s.reset_key})],
+    }
+
+
+def page_routes():
+    """(name, part of the site, argument names) of every HTML route, from the resolver."""
+    found = []
+
+    def walk(patterns, namespaces):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, namespaces + ([entry.namespace] if entry.namespace
+                                                       else []))
+            elif isinstance(entry, URLPattern) and entry.name:
+                module = getattr(entry.callback, "__module__", "")
+                if not module.startswith(PAGE_MODULES):
+                    continue
+                pattern = entry.pattern
+                names = set(getattr(pattern, "converters", {})) or \
+                    set(pattern.regex.groupindex)
+                found.append((":".join(namespaces + [entry.name]),
+                              namespaces[0] if namespaces else "", sorted(names)))
+
+    walk(get_resolver().url_patterns, [])
+    return found
+
+
+# --- what counts as untranslated -----------------------------------------------------
+
+
+class Texts(HTMLParser):
+    """The texts a reader meets: text nodes and text attributes, whitespace folded.
+
+    Text inside an element that declares another language (``lang``) is content held
+    in that language, shown as such: it is not interface text.
+    """
+
+    def __init__(self, language):
+        super().__init__()
+        self.language, self.texts, self._stack = language, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        other_language = attrs.get("lang") and attrs["lang"] != self.language and tag != "html"
+        if tag not in VOID and (tag in ("script", "style", "textarea") or other_language or (
+                self._stack and tag == self._stack[-1])):
+            self._stack.append(tag)
+        if not self._stack:
+            for name in TEXT_ATTRIBUTES:
+                if attrs.get(name):
+                    self.texts.append(" ".join(attrs[name].split()))
+            if tag in ("input", "button") and attrs.get("type") in ("submit", "button") \
+                    and attrs.get("value"):
+                self.texts.append(" ".join(attrs["value"].split()))
+
+    def handle_endtag(self, tag):
+        if self._stack and tag == self._stack[-1]:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self._stack:
+            self.texts.append(text)
+
+
+def _keys(catalog):
+    for key in catalog.keys():  # noqa: SIM118 (a TranslationCatalog, not a dict)
+        key = key[0] if isinstance(key, tuple) else key
+        yield key.split("\x04", 1)[-1]  # without a context
+
+
+def english_msgids() -> set[str]:
+    """Every msgid of the catalogues the pages use (ours, allauth's, Django's)."""
+    ids = set()
+    for language in ("ru", "az", "tg"):
+        ids.update(_keys(trans_real.translation(language)._catalog))
+    ours = Path(settings.BASE_DIR) / "locale" / "tg" / "LC_MESSAGES" / "django.po"
+    ids.update(re.findall(r'^msgid "(.+)"$', ours.read_text(encoding="utf-8"), re.M))
+    # Texts that are not words ("%s", "·", "PDF") are the same in every language.
+    return {i for i in ids if re.search(r"[A-Za-z]{2}", i) and re.search(r"[a-z]", i)}
+
+
+def placeholder_patterns(msgids) -> re.Pattern:
+    """Msgids with placeholders, as one pattern that matches their rendered text."""
+    parts = []
+    for msgid in msgids:
+        pieces = re.split(r"%\(\w+\)[sd]|%[sd]|\{\w+\}", msgid)
+        literal = " ".join(p.strip() for p in pieces)
+        if len(pieces) > 1 and len(re.findall(r"[A-Za-z]{3,}", literal)) >= 2:
+            parts.append(r"\s*.+?\s*".join(re.escape(p.strip()) for p in pieces))
+    return re.compile("|".join(f"(?:{p})" for p in sorted(parts, key=len, reverse=True)))
+
+
+def raw_codes() -> re.Pattern:
+    """The codes of statuses, workflow actions and roles: shown as such, a page speaks
+    the database's language, not the reader's ("assign → in_review", "applicant")."""
+    from yagona.accounts.models import Role
+    from yagona.applications.workflow import TRANSITIONS, Status
+
+    codes = {*Status.values, *Role.values, "applicant", "representative",
+             *(action for _status, action in TRANSITIONS)}
+    alternatives = "|".join(sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/.-])({alternatives})(?![\w/.-])")
+
+
+class Checker:
+    def __init__(self):
+        self.msgids = english_msgids()
+        self.patterns = placeholder_patterns(self.msgids)
+        self.codes = raw_codes()
+        self.translated = {}
+
+    def untranslated(self, html: str, language: str) -> list[str]:
+        if language not in self.translated:
+            self.translated[language] = set(_keys(trans_real.translation(language)._catalog))
+        done = self.translated[language]
+        parser = Texts(language)
+        parser.feed(html)
+        found = []
+        for text in parser.texts:
+            if text in self.msgids and text not in done:
+                found.append(text)
+            elif match := self.patterns.fullmatch(text):
+                found.append(match.group(0))
+            found.extend(f"code {code}" for code in self.codes.findall(text))
+        for text in parser.texts:
+            found.extend(run for run in english_runs(f"<p>{escape(text)}</p>")
+                         if not any(run in known for known in found))
+        return found
+
+
+# --- the people and the pages ---------------------------------------------------------
+
+
+def sign_in(user, language, problems, checker, password):
+    """A client signed in through the real forms in ``language``; the pages on the way
+    (the second factor, the flash message after it) are checked too."""
+    import pyotp
+    from django.core.cache import cache
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("account_login"), {"login": user.username,
+                                                      "password": password}, follow=True)
+    if response.redirect_chain and "2fa" in response.redirect_chain[-1][0]:
+        _check(problems, checker, language, "sign-in", "mfa_authenticate", response)
+        wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        _check(problems, checker, language, "sign-in", "mfa_authenticate (wrong code)", wrong)
+        cache.clear()  # the demo officials share a secret; a code is refused when reused
+        response = client.post(reverse("mfa_authenticate"),
+                               {"code": pyotp.TOTP(TOTP_SECRET).now()}, follow=True)
+    assert response.wsgi_request.user.is_authenticated, (user, response.status_code)
+    _check(problems, checker, language, "sign-in", "after sign-in", response)
+    return client
+
+
+def _check(problems, checker, language, who, page, response):
+    if response.status_code >= 500:
+        problems.append(f"{language} · {who} · {page}: status {response.status_code}")
+        return
+    if "text/html" not in response.get("Content-Type", ""):
+        return
+    html = response.content.decode()
+    if f'lang="{language}"' not in html[:300] and response.status_code != 405:
+        problems.append(f"{language} · {who} · {page}: not in {language}")
+    problems.extend(f"{language} · {who} · {page} · {text!r}"
+                    for text in checker.untranslated(html, language))
+
+
+def scene(pack_code):
+    """The pack with its demo people and applications, and one of everything to open."""
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from yagona.accounts.models import User
+    from yagona.applications.models import Application
+    from yagona.catalogue.forms import FormDefinition
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.core.countries import read_yaml
+    from yagona.demo import data as demo
+    from yagona.registries.models import Record
+
+    folder = Path(settings.COUNTRIES_DIR) / pack_code
+    load_pack(SYSTEM, folder)
+    settings.COUNTRY = pack_code
+    demo.load_demo()
+    data = read_yaml(folder / "demo.yaml")
+    officials = {o["role"]: o["person_id"] for o in reversed(data["officials"])}
+    citizen = User.objects.get(username=data["citizens"][0]["person_id"])
+    # An application with a review history, of an agency with every role, so that each
+    # official page has its person.
+    mine = Application.objects.filter(created_by=citizen, timeline__action="assign") \
+        .order_by("pk")
+    application = mine.filter(agency__official_roles__role="agency_admin").first() or \
+        mine.first()
+    draft = Application.objects.filter(created_by=citizen, status="draft").first()
+    record = Record.objects.filter(registry__code="population").order_by("pk").first()
+    keeper = record.registry.agency.official_roles.filter(role="registry_keeper").first().user
+    operator = application.agency.official_roles.filter(role="operator").first().user
+    roles = {role: application.agency.official_roles.filter(role=role).first()
+             for role in ("supervisor", "agency_admin")}
+    email = EmailAddress.objects.filter(user=citizen).first() or EmailAddress.objects.create(
+        user=citizen, email="citizen@example.org", primary=True)
+    RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
+    centre = User.objects.filter(official_roles__service_centre=True).first()
+    users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
+             "admin": User.objects.get(username=officials["platform_admin"]),
+             **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
+    form = FormDefinition(draft.service.form)
+    return SimpleNamespace(
+        users=users, application=application, draft=draft, service=application.service,
+        agency=application.agency, registry="population", record=record.uuid,
+        page_id=form.pages[0].id if form.pages else "none",
+        email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
+        reset_key="")
+
+
+def reset_key(s):
+    from allauth.account.forms import default_token_generator
+
+    s.users["citizen"].refresh_from_db()
+    s.reset_key = default_token_generator.make_token(s.users["citizen"])
+    return s
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pack_code,languages", [("tj", ("tg", "ru")), ("az", ("az", "ru"))])
+def test_every_page_in_every_language(pack_code, languages, settings):
+    from yagona.demo import data as demo
+
+    s = scene(pack_code)
+    checker, problems = Checker(), []
+    routes = page_routes()
+    table = samples(s)
+    missing = [name for name, _part, args in routes
+               if args and name not in table and name not in NOT_PAGES]
+    assert missing == [], f"routes with arguments and no sample in samples(): {missing}"
+    for language in languages:
+        anonymous = Client()
+        anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        clients = {"anonymous": anonymous}
+        signed = {}
+        for who, user in s.users.items():
+            if user.pk not in signed:
+                signed[user.pk] = sign_in(user, language, problems, checker, demo.DEMO_PASSWORD)
+            clients[who] = signed[user.pk]
+        # The sign-in form refusing a wrong password, and signing out.
+        wrong = anonymous.post(reverse("account_login"), {"login": s.users["citizen"].username,
+                                                          "password": "not-the-password"})
+        _check(problems, checker, language, "anonymous", "account_login (wrong password)", wrong)
+        reset = anonymous.post(reverse("account_reset_password"),
+                               {"email": s.users["citizen"].email or "x@example.org"},
+                               follow=True)
+        _check(problems, checker, language, "anonymous", "account_reset_password (sent)", reset)
+        table = samples(reset_key(s))  # signing in changed the key of a password reset
+        for name, part, _args in routes:
+            if name in NOT_PAGES:
+                continue
+            visits = table.get(name) or [(who, {}) for who in DEFAULT_USERS.get(part, ())]
+            for who, kwargs in visits:
+                url = reverse(name, kwargs=kwargs)
+                response = clients[who].get(url, follow=True)
+                _check(problems, checker, language, who, f"{name} {url}", response)
+        out = sign_in(s.users["citizen"], language, [], checker, demo.DEMO_PASSWORD)
+        response = out.post(reverse("account_logout"), follow=True)
+        _check(problems, checker, language, "citizen", "after sign-out", response)
+    assert not problems, "untranslated interface strings:\n" + "\n".join(
+        sorted(set(problems)))
+
+
+def test_the_checker_finds_untranslated_strings(settings, db):
+    checker = Checker()
+    html = ('<html lang="tg"><p>Sign In</p><p lang="en">Sign In</p>'
+            '<input type="submit" value="Forgot your password?">'
+            "<p>Successfully signed in as Dilnoza.</p><p>assign → in_review</p></html>")
+    found = checker.untranslated(html, "tg")
+    assert "Sign In" in found and any("Forgot your password" in text for text in found)
+    assert any(text.startswith("Successfully signed in") for text in found)
+    assert "code assign" in found and "code in_review" in found
+    assert found.count("Sign In") == 1  # content marked as English is not interface text
+    assert checker.untranslated('<html lang="ru"><p>Войти</p><p>REG-2026-000001</p></html>',
+                                "ru") == []
