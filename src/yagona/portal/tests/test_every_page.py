@@ -33,7 +33,7 @@ from yagona.testing.web import TOTP_SECRET
 PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "allauth")
 # Files and pure redirects: nothing to read on them.
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
-             "portal:set-language"}
+             "portal:set-language", "accounts:revoke-api-token"}  # POST-only actions, files
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "": ("anonymous", "citizen", "official")}
