@@ -30,19 +30,19 @@ def application_message(application: int, from_agency: bool) -> None:
 def record_read(people: list[str], registry: str, reader: str, purpose: str = "") -> None:
     """A read outside any application the person started is told to them (an application
     of theirs is named by its number in the purpose)."""
-    from yagona.accounts.models import User
-    from yagona.agencies.models import Agency
+    from yagona.accounts import queries as accounts
+    from yagona.agencies import queries as agencies
     from yagona.applications import queries as applications
     from yagona.registries import queries as registries
 
-    person = User.objects.filter(username__in=people).first()
+    person = next(filter(None, map(accounts.person, people)), None)
     if person is None:
         return
     if purpose and applications.is_of_person(person.username, purpose):
         return
-    agency = Agency.objects.filter(code=reader).first()
-    notify_data_read(person, agency.display_name if agency else reader,
-                     registries.registry(registry).display_name)
+    agency = agencies.agency_named(reader)
+    notify_data_read(person, reader, agency.name if agency else reader,
+                     registry, registries.registry(registry).name)
 
 
 @events.subscribe("registry.correction_answered")

@@ -27,12 +27,14 @@ def mark_all_read(user) -> None:
     InboxItem.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notify_data_read(person, agency_name: str, registry_name: str) -> None:
-    """Tell a person that an agency read their record outside any application of theirs;
-    once a day per agency and register, however many reads."""
+def notify_data_read(person, reader: str, reader_name, registry: str, registry_name) -> None:
+    """Tell a person that an agency (or a member outside government) read their record
+    outside any application of theirs; once a day per reader and register, however many
+    reads. Names are kept in every language they have, so the notice is read in the
+    reader's language."""
     today = timezone.localdate()
     if InboxItem.objects.filter(recipient=person, event="data_read", created_at__date=today,
-                                params__agency=agency_name,
-                                params__registry=registry_name).exists():
+                                params__reader=reader, params__register=registry).exists():
         return
-    notify([person], None, "data_read", {"agency": agency_name, "registry": registry_name})
+    notify([person], None, "data_read", {"agency": reader_name, "registry": registry_name,
+                                         "reader": reader, "register": registry})

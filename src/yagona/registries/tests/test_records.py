@@ -214,6 +214,13 @@ def test_a_read_outside_the_persons_applications_is_told_to_them_once_a_day(popu
     queries.read_for_exchange(reader, "population", tax.pk, "person_id", make_person_id(1),
                               purpose="TAX-2026-999999")
     assert told.count() == 2 and "Tax" in told.latest("pk").title
+    # The notice keeps the names in every language: it reads in the reader's language.
+    from django.utils import translation
+
+    notice = told.latest("pk")
+    assert notice.params["agency"] == tax.name
+    with translation.override("ru"):
+        assert tax.name["ru"] in notice.title
 
 
 @pytest.mark.django_db
