@@ -14,13 +14,17 @@ from yagona.core.countries import (
     _jsonable,
     check_texts,
     pack_from_data,
+    pack_languages,
     read_yaml,
 )
+from yagona.core.languages import install as install_languages
 from yagona.registries import definitions as registry_definitions
 
 SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
 AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
 SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+SERVICE_KEYS = {"code", "agency", "life_events", "online", "applicant_kinds", *SERVICE_TEXTS,
+                "documents", "state_documents", "fee_minor", "fee", "processing_days", "form"}
 
 
 @dataclass
@@ -38,11 +42,15 @@ def read_full_pack(path: Path) -> PackContent:
 
     path = Path(path)
     problems: list[str] = []
-    try:
-        country = pack_from_data(read_yaml(path / "pack.yaml"), str(path / "pack.yaml"))
+    country, data = None, {}
+    try:  # pack.yaml's problems are listed with the others, never hide them
+        data = read_yaml(path / "pack.yaml")
+        country = pack_from_data(data, str(path / "pack.yaml"), path)
     except PackError as exc:
-        raise PackError(exc.problems) from exc
-    languages = country.languages
+        problems.extend(exc.problems)
+    languages = country.languages if country else pack_languages(data)
+    fee_units = set((data or {}).get("fee_units") or {}) if isinstance(data, dict) else set()
+    problems.extend(_catalogue_problems(path))
     agencies = _read_list(path / "agencies.yaml", problems)
     life_events = _read_list(path / "life_events.yaml", problems)
     agency_codes = set()
@@ -71,6 +79,9 @@ def read_full_pack(path: Path) -> PackContent:
         if not isinstance(service, dict):
             problems.append(f"{where}: expected a mapping")
             continue
+        for key in sorted(set(service) - SERVICE_KEYS, key=str):
+            problems.append(f"{where}: {key}: unknown key (known: "
+                            f"{', '.join(sorted(SERVICE_KEYS))})")
         if not SERVICE_CODE.fullmatch(str(service.get("code", ""))):
             problems.append(f"{where}: code must be lower-case words joined by hyphens")
         if service.get("agency") not in agency_codes:
@@ -84,8 +95,7 @@ def read_full_pack(path: Path) -> PackContent:
             check_texts(document, languages, f"{where}: documents[{index}]", problems)
         if not isinstance(service.get("processing_days"), int) or service["processing_days"] < 0:
             problems.append(f"{where}: processing_days must be a whole number of working days")
-        if not isinstance(service.get("fee_minor", 0), int) or service.get("fee_minor", 0) < 0:
-            problems.append(f"{where}: fee_minor must be a whole number of minor units")
+        problems.extend(_fee_problems(service, fee_units, where))
         if service.get("online", True):
             if not service.get("form"):
                 problems.append(f"{where}: an online service needs a form")
@@ -109,8 +119,10 @@ def read_full_pack(path: Path) -> PackContent:
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
-    if problems:
+    if problems or country is None:
         raise PackError(problems)
+    for service in services:  # a fee in units of account becomes minor units here
+        service["fee_minor"] = country.fee_minor(service)
     return PackContent(country, _jsonable(agencies), _jsonable(life_events), services,
                        registries)
 
@@ -173,6 +185,46 @@ def _check_registry_uses(services: list[dict], registries: list[dict], languages
                                     f"{use['registry']}.{field_name} (add a grant)")
 
 
+def _fee_problems(service: dict, fee_units: set, where: str) -> list[str]:
+    """A fee is ``fee_minor`` (minor units) or ``fee: {units, of}`` (a multiple of a unit of
+    account of pack.yaml's ``fee_units``), not both."""
+    fee = service.get("fee")
+    if fee is None:
+        minor = service.get("fee_minor", 0)
+        if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+            return [f"{where}: fee_minor must be a whole number of minor units"]
+        return []
+    if "fee_minor" in service:
+        return [f"{where}: fee: give fee or fee_minor, not both"]
+    if not isinstance(fee, dict) or set(fee) != {"units", "of"}:
+        return [f"{where}: fee: expected {{units: number, of: unit}}"]
+    found = []
+    if fee["of"] not in fee_units:
+        found.append(f"{where}: fee.of: {fee['of']!r} is not in pack.yaml's fee_units")
+    if not isinstance(fee["units"], int | float) or isinstance(fee["units"], bool) or \
+            fee["units"] < 0:
+        found.append(f"{where}: fee.units: a number of units, 0 or more")
+    return found
+
+
+def _catalogue_problems(path: Path) -> list[str]:
+    """The pack's own translation catalogues must compile (checked, not written)."""
+    import shutil
+    import subprocess
+
+    found = []
+    for po in sorted(path.glob("locale/*/LC_MESSAGES/*.po")):
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            return [f"{po}: cannot check: install gettext (msgfmt)"]
+        # A fixed program and a file path as arguments, no shell.
+        done = subprocess.run([msgfmt, "--check-format", "-o", "/dev/null", str(po)],  # noqa: S603
+                              capture_output=True, text=True, check=False)
+        if done.returncode:
+            found.append(f"{po.relative_to(path)}: {done.stderr.strip()}")
+    return found
+
+
 def _read_list(path: Path, problems: list[str]) -> list[dict]:
     try:
         data = read_yaml(path)
@@ -196,6 +248,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
     from yagona.registries import services as registries
 
     content = read_full_pack(path)
+    install_languages(Path(path), content.country.raw)
     with transaction.atomic():
         Country.objects.exclude(code=content.country.code).update(active=False)
         Country.objects.update_or_create(code=content.country.code,
