@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from yagona.agencies.services import AGENCY_FIELDS
 from yagona.core import audit
 from yagona.core.countries import (
     CountryPack,
@@ -23,6 +24,7 @@ from yagona.registries import definitions as registry_definitions
 SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
 AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
 SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+AGENCY_KEYS = {"code", "offices", *AGENCY_FIELDS}  # offices: where and when to go
 SERVICE_KEYS = {"code", "agency", "life_events", "online", "applicant_kinds", *SERVICE_TEXTS,
                 "documents", "state_documents", "fee_minor", "fee", "processing_days", "form"}
 
@@ -54,16 +56,19 @@ def read_full_pack(path: Path) -> PackContent:
     agencies = _read_list(path / "agencies.yaml", problems)
     life_events = _read_list(path / "life_events.yaml", problems)
     agency_codes = set()
-    for index, agency in enumerate(agencies):
+    for index, agency in agencies:
         where = f"agencies.yaml[{index}]"
+        for key in sorted(set(agency) - AGENCY_KEYS, key=str):
+            problems.append(f"{where}: {key}: unknown key (known: "
+                            f"{', '.join(sorted(AGENCY_KEYS))})")
         if not AGENCY_CODE.fullmatch(str(agency.get("code", ""))):
             problems.append(f"{where}: code must be 2-16 upper-case letters")
-        agency_codes.add(agency.get("code"))
+        agency_codes.add(str(agency.get("code")))
         for key in ("name", "short_name", "address"):
             if key == "name" or agency.get(key):
                 check_texts(agency.get(key), languages, f"{where}: {key}", problems)
-    event_codes = {event.get("code") for event in life_events}
-    for index, event in enumerate(life_events):
+    event_codes = {str(event.get("code")) for _, event in life_events}
+    for index, event in life_events:
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)
         if event.get("description"):
             check_texts(event["description"], languages,
@@ -82,6 +87,10 @@ def read_full_pack(path: Path) -> PackContent:
         for key in sorted(set(service) - SERVICE_KEYS, key=str):
             problems.append(f"{where}: {key}: unknown key (known: "
                             f"{', '.join(sorted(SERVICE_KEYS))})")
+        shape = _shape_problems(service, where)
+        if shape:  # the checks below read these shapes
+            problems.extend(shape)
+            continue
         if not SERVICE_CODE.fullmatch(str(service.get("code", ""))):
             problems.append(f"{where}: code must be lower-case words joined by hyphens")
         if service.get("agency") not in agency_codes:
@@ -100,7 +109,8 @@ def read_full_pack(path: Path) -> PackContent:
             if not service.get("form"):
                 problems.append(f"{where}: an online service needs a form")
             else:
-                problems.extend(FormDefinition(service["form"]).problems(languages, where))
+                problems.extend(_guarded(f"{where}: form", FormDefinition(
+                    service["form"]).problems, languages, where))
         services.append(_jsonable(service))
     registries = []
     for file in sorted((path / "registries").glob("*.yaml")):
@@ -112,10 +122,12 @@ def read_full_pack(path: Path) -> PackContent:
         if not isinstance(definition, dict):
             problems.append(f"registries/{file.name}: expected a mapping")
             continue
-        problems.extend(registry_definitions.problems(definition, languages, agency_codes,
-                                                      f"registries/{file.name}"))
+        problems.extend(_guarded(f"registries/{file.name}", registry_definitions.problems,
+                                 definition, languages, agency_codes,
+                                 f"registries/{file.name}"))
         registries.append(_jsonable(definition))
-    _check_registry_uses(services, registries, languages, problems)
+    problems.extend(_guarded("services: registry uses", _registry_use_problems, services,
+                             registries, languages))
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
@@ -123,15 +135,17 @@ def read_full_pack(path: Path) -> PackContent:
         raise PackError(problems)
     for service in services:  # a fee in units of account becomes minor units here
         service["fee_minor"] = country.fee_minor(service)
-    return PackContent(country, _jsonable(agencies), _jsonable(life_events), services,
+    return PackContent(country, _jsonable([a for _, a in agencies]),
+                       _jsonable([e for _, e in life_events]), services,
                        registries)
 
 
-def _check_registry_uses(services: list[dict], registries: list[dict], languages,
-                         problems: list[str]) -> None:
+def _registry_use_problems(services: list[dict], registries: list[dict], languages
+                           ) -> list[str]:
     """Forms' prefill bindings and services' state documents name a registry of the pack,
     fields of it, and only fields the service's agency may read (it keeps the registry, is
     granted them, or they are public)."""
+    problems: list[str] = []
     by_code = {r.get("code"): r for r in registries}
 
     def readable(definition: dict, agency: str) -> set[str]:
@@ -183,6 +197,42 @@ def _check_registry_uses(services: list[dict], registries: list[dict], languages
                 elif field_name not in allowed:
                     problems.append(f"{where}: {index}: {agency} may not read "
                                     f"{use['registry']}.{field_name} (add a grant)")
+    return problems
+
+
+# The shape of each service key the checks rely on; YAML gives these types.
+SERVICE_SHAPES = {"code": str, "agency": str, "life_events": list, "online": bool,
+                  "applicant_kinds": list, "documents": list, "state_documents": list,
+                  "processing_days": int, "form": dict}
+FORM_SHAPES = {"schema": dict, "ui": dict}
+KIND_NAMES = {str: "a text", list: "a list", bool: "true or false", int: "a whole number",
+              dict: "a mapping"}
+
+
+def _shape_problems(service: dict, where: str) -> list[str]:
+    found = [f"{where}: {key}: expected {KIND_NAMES[kind]}"
+             for key, kind in SERVICE_SHAPES.items()
+             if service.get(key) is not None and not isinstance(service[key], kind)]
+    form = service.get("form")
+    if isinstance(form, dict):
+        found.extend(f"{where}: form.{key}: expected a mapping" for key, kind in
+                     FORM_SHAPES.items() if not isinstance(form.get(key, {}), kind))
+        ui = form.get("ui") or {}
+        if isinstance(ui, dict) and not isinstance(ui.get("fields", {}), dict):
+            found.append(f"{where}: form.ui.fields: expected name -> {{label, ...}}")
+        if isinstance(ui, dict) and not isinstance(ui.get("pages", []), list):
+            found.append(f"{where}: form.ui.pages: expected a list of pages")
+    elif form is not None:
+        found.append(f"{where}: form: expected {{schema, ui}}")
+    return list(dict.fromkeys(found))
+
+
+def _guarded(where: str, check, *args) -> list[str]:
+    """A check that meets a shape it does not expect names the place, not a traceback."""
+    try:
+        return check(*args)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        return [f"{where}: unexpected shape ({type(exc).__name__}: {exc})"]
 
 
 def _fee_problems(service: dict, fee_units: set, where: str) -> list[str]:
@@ -225,16 +275,19 @@ def _catalogue_problems(path: Path) -> list[str]:
     return found
 
 
-def _read_list(path: Path, problems: list[str]) -> list[dict]:
+def _read_list(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
+    """The mappings of a YAML list with their places in the file."""
     try:
         data = read_yaml(path)
     except PackError as exc:
         problems.extend(exc.problems)
         return []
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+    if not isinstance(data, list):
         problems.append(f"{path.name}: expected a list of mappings")
         return []
-    return data
+    problems.extend(f"{path.name}[{index}]: expected a mapping"
+                    for index, item in enumerate(data) if not isinstance(item, dict))
+    return [(index, item) for index, item in enumerate(data) if isinstance(item, dict)]
 
 
 def load_pack(actor: audit.Actor, path: Path) -> PackContent:

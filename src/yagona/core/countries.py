@@ -139,6 +139,8 @@ def check_texts(value, languages, where: str, problems: list[str]) -> None:
     if not isinstance(value, dict):
         problems.append(f"{where}: expected a text per language {list(languages)}")
         return
+    if not languages:  # pack.yaml is unreadable: its own problem is listed already
+        return
     for language in languages:
         if not isinstance(value.get(language), str) or not value[language].strip():
             problems.append(f"{where}: missing text in '{language}'")
@@ -208,10 +210,11 @@ def pack_from_data(data: dict, where: str = "pack.yaml", folder: Path | None = N
         calendar = {}
     holidays, working_days = set(), set()
     for index, holiday in enumerate(calendar.get("holidays") or []):
-        day = _date(holiday.get("date") if isinstance(holiday, dict) else None)
+        given = holiday.get("date") if isinstance(holiday, dict) else holiday
+        day = _date(given)
         if day is None:
             problems.append(f"{where}: calendar.holidays[{index}].date: a date YYYY-MM-DD "
-                            "is needed")
+                            f"is needed, not {given!r}")
             continue
         check_texts(holiday.get("name"), languages, f"{where}: calendar.holidays[{index}].name",
                     problems)
