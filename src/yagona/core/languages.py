@@ -157,6 +157,6 @@ def install(folder: Path, data: dict) -> None:
     if changed:  # what Django does when a test overrides these settings
         trans_real._translations = {}
         trans_real._default = None
+        trans_real.translation_catalog_exists.cache_clear()
         trans_real.get_languages.cache_clear()
-        trans_real.check_for_language.cache_clear()
-        trans_real.get_supported_language_variant.cache_clear()
+        trans_real._get_supported_language_variant.cache_clear()
