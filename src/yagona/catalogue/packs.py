@@ -51,7 +51,8 @@ def read_full_pack(path: Path) -> PackContent:
     except PackError as exc:
         problems.extend(exc.problems)
     languages = country.languages if country else pack_languages(data)
-    fee_units = set((data or {}).get("fee_units") or {}) if isinstance(data, dict) else set()
+    units = data.get("fee_units") if isinstance(data, dict) else None
+    fee_units = {str(code) for code in units} if isinstance(units, dict) else set()
     problems.extend(_catalogue_problems(path))
     agencies = _read_list(path / "agencies.yaml", problems)
     life_events = _read_list(path / "life_events.yaml", problems)
@@ -249,7 +250,7 @@ def _fee_problems(service: dict, fee_units: set, where: str) -> list[str]:
     if not isinstance(fee, dict) or set(fee) != {"units", "of"}:
         return [f"{where}: fee: expected {{units: number, of: unit}}"]
     found = []
-    if fee["of"] not in fee_units:
+    if str(fee["of"]) not in fee_units:
         found.append(f"{where}: fee.of: {fee['of']!r} is not in pack.yaml's fee_units")
     if not isinstance(fee["units"], int | float) or isinstance(fee["units"], bool) or \
             fee["units"] < 0:

@@ -1,6 +1,7 @@
 """`yagona check-country` on broken packs: every problem in one run, each naming the file
 and the place (a JSON path in schemas), and never a traceback (issue 9, point 23)."""
 
+import contextlib
 import copy
 import os
 import subprocess
@@ -8,6 +9,8 @@ import sys
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yagona.catalogue.packs import read_full_pack
 from yagona.core.countries import PackError
@@ -102,3 +105,32 @@ def test_the_command_prints_every_problem_and_no_traceback(tmp_path):
     assert "languages: at least one language is needed" in done.stderr
     assert "services/broken.yaml: not valid YAML" in done.stderr
     assert "calendar.holidays[0].date: a date YYYY-MM-DD is needed" in done.stderr
+
+
+_values = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5),
+                       lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+                       max_leaves=6)
+_SERVICE_KEYS = sorted(packs.BIRTH) + ["fee"]
+_PACK_KEYS = sorted(packs.PACK) + ["money", "fee_units", "phone", "registration_number",
+                                   "language_info"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["service", "pack", "registry"]), st.data())
+def test_any_value_in_any_key_is_a_problem_never_a_crash(file, data):
+    """Whatever a pack author writes under a known key, the check answers with problems."""
+    import tempfile
+    from pathlib import Path
+
+    service, pack = copy.deepcopy(packs.BIRTH), copy.deepcopy(packs.PACK)
+    population = copy.deepcopy(packs.POPULATION)
+    target = {"service": service, "pack": pack, "registry": population}[file]
+    keys = {"service": _SERVICE_KEYS, "pack": _PACK_KEYS, "registry": sorted(population)}
+    target[data.draw(st.sampled_from(keys[file]))] = data.draw(_values)
+    with tempfile.TemporaryDirectory() as folder:
+        folder = packs.write_pack(Path(folder) / "xx", services=[service])
+        dump(folder / "pack.yaml", pack)
+        dump(folder / "registries" / "population.yaml", population)
+        with contextlib.suppress(PackError):  # problems are the answer; anything else fails
+            read_full_pack(folder)
