@@ -97,7 +97,7 @@ def read_full_pack(path: Path) -> PackContent:
         if service.get("agency") not in agency_codes:
             problems.append(f"{where}: unknown agency {service.get('agency')!r}")
         for event in service.get("life_events") or []:
-            if event not in event_codes:
+            if not isinstance(event, str) or event not in event_codes:
                 problems.append(f"{where}: unknown life event {event!r}")
         for key in SERVICE_TEXTS:
             check_texts(service.get(key), languages, f"{where}: {key}", problems)
