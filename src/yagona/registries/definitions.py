@@ -1,6 +1,5 @@
 """Registry definitions as data: what a definition file holds and its checks."""
 
-
 from yagona.core.countries import check_texts
 from yagona.core.schemas import schema_problems
 
