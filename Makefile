@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The platform's catalogues, and those packs ship for languages of their own
+# (countries/*/locale/, e.g. Uzbek in countries/uz).
 messages: $(STAMP)
 	cd src/yagona && ../../$(BIN)/yagona compilemessages --ignore=.venv -v0
+	cd countries && ../$(BIN)/yagona compilemessages -v0
 
 demo: $(STAMP) messages
 	$(BIN)/yagona migrate --noinput -v0

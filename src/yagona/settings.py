@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from yagona.core.languages import interface_settings
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("YAGONA_HOME", BASE_DIR.parent.parent))
 VAR_DIR = Path(os.environ.get("YAGONA_VAR", PROJECT_DIR / "var"))
@@ -295,9 +297,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("tg", "Тоҷикӣ"), ("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English")]
+# Interface languages and catalogues come from the installed pack (its `languages`, its
+# `language_info` for a language Django does not know, its own locale/ folder); English
+# is the fallback. See core/languages.py.
+LANGUAGES, LANGUAGES_BIDI, LOCALE_PATHS = interface_settings(COUNTRIES_DIR / COUNTRY)
 LANGUAGE_COOKIE_NAME = "yagona_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -32,6 +32,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_username(username, shallow=shallow)
 
     # Phone numbers: kept on the user, verified with a code sent by SMS.
+    def phone_form_field(self, **kwargs):
+        kwargs.setdefault("validators", [])  # the pack's pattern decides, in clean_phone
+        return super().phone_form_field(**kwargs)
+
+    def clean_phone(self, phone):
+        """The pack's phone pattern (pack.yaml ``phone``); kept without spaces."""
+        cleaned = active_pack().clean_phone(phone)
+        if cleaned is None:
+            raise forms.ValidationError(_("Enter the mobile number as in %(example)s.") % {
+                "example": active_pack().phone_example or "+12025550123"})
+        return super().clean_phone(cleaned)
+
     def set_phone(self, user, phone, verified):
         user.phone, user.phone_verified = phone, verified
         if user.pk:  # during sign-up the new user is saved (and audited) afterwards

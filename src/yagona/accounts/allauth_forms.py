@@ -43,7 +43,8 @@ class PersonIdSignupForm(SignupForm):
             if name in self.fields:
                 self.fields[name].label = label
         if "phone" in self.fields:
-            self.fields["phone"].help_text = _("In international form, for example "
-                                               "+992 90 123 4567. We send a code to check it.")
+            self.fields["phone"].help_text = _(
+                "In international form, for example %(example)s. We send a code to check "
+                "it.") % {"example": active_pack().phone_example or "+12025550123"}
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)

@@ -297,7 +297,7 @@ _SEQUENCES: set[str] = set()  # sequences this process has seen committed
 
 
 def _next_registration_number(agency_code: str, year: int) -> str:
-    """AGENCY-YYYY-NNNNNN, unique and never reused; gaps are allowed.
+    """The pack's format (AGENCY-YYYY-NNNNNN by default), unique, never reused; gaps allowed.
 
     On PostgreSQL a sequence per agency and year: ``nextval`` takes no row lock and is
     not rolled back, so concurrent submissions never wait on each other and a number
@@ -310,8 +310,8 @@ def _next_registration_number(agency_code: str, year: int) -> str:
         with connection.cursor() as cursor:
             if name not in _SEQUENCES:
                 # Start after any number already given (data moved in, an older counter).
-                prefix = f"{agency_code}-{year}-"
-                last = max([int(n.rsplit("-", 1)[1]) for n in Application.objects.filter(
+                prefix = active_pack().registration_prefix(agency_code, year)
+                last = max([int(n[len(prefix):]) for n in Application.objects.filter(
                     registration_number__startswith=prefix).values_list(
                     "registration_number", flat=True).order_by("-registration_number")[:1]],
                     default=0)
@@ -333,7 +333,7 @@ def _next_registration_number(agency_code: str, year: int) -> str:
         counter.last += 1
         counter.save(update_fields=["last"])
         number = counter.last
-    return f"{agency_code}-{year}-{number:06d}"
+    return active_pack().registration_number(agency_code, year, number)
 
 
 def withdraw(user, uuid) -> Application:

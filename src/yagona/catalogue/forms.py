@@ -11,9 +11,9 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
 
 from yagona.core.countries import active_pack, check_texts
+from yagona.core.schemas import schema_problems
 from yagona.core.text import localized
 
 WIDGETS = {"text", "textarea", "date", "number", "email", "tel", "radios", "select", "yesno",
@@ -239,10 +239,7 @@ class FormDefinition:
     # --- checking a pack ---------------------------------------------------
     def problems(self, languages, where: str) -> list[str]:
         problems: list[str] = []
-        try:
-            Draft202012Validator.check_schema(self.schema)
-        except SchemaError as exc:
-            problems.append(f"{where}: form.schema: {exc.message}")
+        problems.extend(schema_problems(self.schema, f"{where}: form.schema"))
         if self.schema.get("additionalProperties") is not False:
             problems.append(f"{where}: form.schema: additionalProperties must be false")
         seen: dict[str, str] = {}

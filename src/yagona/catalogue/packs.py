@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from yagona.agencies.services import AGENCY_FIELDS
 from yagona.core import audit
 from yagona.core.countries import (
     CountryPack,
@@ -14,13 +15,18 @@ from yagona.core.countries import (
     _jsonable,
     check_texts,
     pack_from_data,
+    pack_languages,
     read_yaml,
 )
+from yagona.core.languages import install as install_languages
 from yagona.registries import definitions as registry_definitions
 
 SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
 AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
 SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+AGENCY_KEYS = {"code", "offices", *AGENCY_FIELDS}  # offices: where and when to go
+SERVICE_KEYS = {"code", "agency", "life_events", "online", "applicant_kinds", *SERVICE_TEXTS,
+                "documents", "state_documents", "fee_minor", "fee", "processing_days", "form"}
 
 
 @dataclass
@@ -60,25 +66,33 @@ def read_full_pack(path: Path) -> PackContent:
 
     path = Path(path)
     problems: list[str] = []
-    try:
-        country = pack_from_data(read_yaml(path / "pack.yaml"), str(path / "pack.yaml"))
+    country, data = None, {}
+    try:  # pack.yaml's problems are listed with the others, never hide them
+        data = read_yaml(path / "pack.yaml")
+        country = pack_from_data(data, str(path / "pack.yaml"), path)
     except PackError as exc:
-        raise PackError(exc.problems) from exc
-    languages = country.languages
+        problems.extend(exc.problems)
+    languages = country.languages if country else pack_languages(data)
+    units = data.get("fee_units") if isinstance(data, dict) else None
+    fee_units = {str(code) for code in units} if isinstance(units, dict) else set()
+    problems.extend(_catalogue_problems(path))
     agencies = _read_list(path / "agencies.yaml", problems)
     life_events = _read_list(path / "life_events.yaml", problems)
     agency_codes = set()
-    for index, agency in enumerate(agencies):
+    for index, agency in agencies:
         where = f"agencies.yaml[{index}]"
+        for key in sorted(set(agency) - AGENCY_KEYS, key=str):
+            problems.append(f"{where}: {key}: unknown key (known: "
+                            f"{', '.join(sorted(AGENCY_KEYS))})")
         if not AGENCY_CODE.fullmatch(str(agency.get("code", ""))):
             problems.append(f"{where}: code must be 2-16 upper-case letters")
-        agency_codes.add(agency.get("code"))
+        agency_codes.add(str(agency.get("code")))
         for key in ("name", "short_name", "address"):
             if key == "name" or agency.get(key):
                 check_texts(agency.get(key), languages, f"{where}: {key}", problems)
         _check_offices(agency.get("offices") or [], languages, f"{where}: offices", problems)
-    event_codes = {event.get("code") for event in life_events}
-    for index, event in enumerate(life_events):
+    event_codes = {str(event.get("code")) for _, event in life_events}
+    for index, event in life_events:
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)
         if event.get("description"):
             check_texts(event["description"], languages,
@@ -94,12 +108,19 @@ def read_full_pack(path: Path) -> PackContent:
         if not isinstance(service, dict):
             problems.append(f"{where}: expected a mapping")
             continue
+        for key in sorted(set(service) - SERVICE_KEYS, key=str):
+            problems.append(f"{where}: {key}: unknown key (known: "
+                            f"{', '.join(sorted(SERVICE_KEYS))})")
+        shape = _shape_problems(service, where)
+        if shape:  # the checks below read these shapes
+            problems.extend(shape)
+            continue
         if not SERVICE_CODE.fullmatch(str(service.get("code", ""))):
             problems.append(f"{where}: code must be lower-case words joined by hyphens")
         if service.get("agency") not in agency_codes:
             problems.append(f"{where}: unknown agency {service.get('agency')!r}")
         for event in service.get("life_events") or []:
-            if event not in event_codes:
+            if not isinstance(event, str) or event not in event_codes:
                 problems.append(f"{where}: unknown life event {event!r}")
         for key in SERVICE_TEXTS:
             check_texts(service.get(key), languages, f"{where}: {key}", problems)
@@ -107,13 +128,13 @@ def read_full_pack(path: Path) -> PackContent:
             check_texts(document, languages, f"{where}: documents[{index}]", problems)
         if not isinstance(service.get("processing_days"), int) or service["processing_days"] < 0:
             problems.append(f"{where}: processing_days must be a whole number of working days")
-        if not isinstance(service.get("fee_minor", 0), int) or service.get("fee_minor", 0) < 0:
-            problems.append(f"{where}: fee_minor must be a whole number of minor units")
+        problems.extend(_fee_problems(service, fee_units, where))
         if service.get("online", True):
             if not service.get("form"):
                 problems.append(f"{where}: an online service needs a form")
             else:
-                problems.extend(FormDefinition(service["form"]).problems(languages, where))
+                problems.extend(_guarded(f"{where}: form", FormDefinition(
+                    service["form"]).problems, languages, where))
         services.append(_jsonable(service))
     registries = []
     for file in sorted((path / "registries").glob("*.yaml")):
@@ -125,24 +146,30 @@ def read_full_pack(path: Path) -> PackContent:
         if not isinstance(definition, dict):
             problems.append(f"registries/{file.name}: expected a mapping")
             continue
-        problems.extend(registry_definitions.problems(definition, languages, agency_codes,
-                                                      f"registries/{file.name}"))
+        problems.extend(_guarded(f"registries/{file.name}", registry_definitions.problems,
+                                 definition, languages, agency_codes,
+                                 f"registries/{file.name}"))
         registries.append(_jsonable(definition))
-    _check_registry_uses(services, registries, languages, problems)
+    problems.extend(_guarded("services: registry uses", _registry_use_problems, services,
+                             registries, languages))
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
-    if problems:
+    if problems or country is None:
         raise PackError(problems)
-    return PackContent(country, _jsonable(agencies), _jsonable(life_events), services,
+    for service in services:  # a fee in units of account becomes minor units here
+        service["fee_minor"] = country.fee_minor(service)
+    return PackContent(country, _jsonable([a for _, a in agencies]),
+                       _jsonable([e for _, e in life_events]), services,
                        registries)
 
 
-def _check_registry_uses(services: list[dict], registries: list[dict], languages,
-                         problems: list[str]) -> None:
+def _registry_use_problems(services: list[dict], registries: list[dict], languages
+                           ) -> list[str]:
     """Forms' prefill bindings and services' state documents name a registry of the pack,
     fields of it, and only fields the service's agency may read (it keeps the registry, is
     granted them, or they are public)."""
+    problems: list[str] = []
     by_code = {r.get("code"): r for r in registries}
 
     def readable(definition: dict, agency: str) -> set[str]:
@@ -194,18 +221,97 @@ def _check_registry_uses(services: list[dict], registries: list[dict], languages
                 elif field_name not in allowed:
                     problems.append(f"{where}: {index}: {agency} may not read "
                                     f"{use['registry']}.{field_name} (add a grant)")
+    return problems
 
 
-def _read_list(path: Path, problems: list[str]) -> list[dict]:
+# The shape of each service key the checks rely on; YAML gives these types.
+SERVICE_SHAPES = {"code": str, "agency": str, "life_events": list, "online": bool,
+                  "applicant_kinds": list, "documents": list, "state_documents": list,
+                  "processing_days": int, "form": dict}
+FORM_SHAPES = {"schema": dict, "ui": dict}
+KIND_NAMES = {str: "a text", list: "a list", bool: "true or false", int: "a whole number",
+              dict: "a mapping"}
+
+
+def _shape_problems(service: dict, where: str) -> list[str]:
+    found = [f"{where}: {key}: expected {KIND_NAMES[kind]}"
+             for key, kind in SERVICE_SHAPES.items()
+             if service.get(key) is not None and not isinstance(service[key], kind)]
+    form = service.get("form")
+    if isinstance(form, dict):
+        found.extend(f"{where}: form.{key}: expected a mapping" for key, kind in
+                     FORM_SHAPES.items() if not isinstance(form.get(key, {}), kind))
+        ui = form.get("ui") or {}
+        if isinstance(ui, dict) and not isinstance(ui.get("fields", {}), dict):
+            found.append(f"{where}: form.ui.fields: expected name -> {{label, ...}}")
+        if isinstance(ui, dict) and not isinstance(ui.get("pages", []), list):
+            found.append(f"{where}: form.ui.pages: expected a list of pages")
+    elif form is not None:
+        found.append(f"{where}: form: expected {{schema, ui}}")
+    return list(dict.fromkeys(found))
+
+
+def _guarded(where: str, check, *args) -> list[str]:
+    """A check that meets a shape it does not expect names the place, not a traceback."""
+    try:
+        return check(*args)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        return [f"{where}: unexpected shape ({type(exc).__name__}: {exc})"]
+
+
+def _fee_problems(service: dict, fee_units: set, where: str) -> list[str]:
+    """A fee is ``fee_minor`` (minor units) or ``fee: {units, of}`` (a multiple of a unit of
+    account of pack.yaml's ``fee_units``), not both."""
+    fee = service.get("fee")
+    if fee is None:
+        minor = service.get("fee_minor", 0)
+        if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+            return [f"{where}: fee_minor must be a whole number of minor units"]
+        return []
+    if "fee_minor" in service:
+        return [f"{where}: fee: give fee or fee_minor, not both"]
+    if not isinstance(fee, dict) or set(fee) != {"units", "of"}:
+        return [f"{where}: fee: expected {{units: number, of: unit}}"]
+    found = []
+    if str(fee["of"]) not in fee_units:
+        found.append(f"{where}: fee.of: {fee['of']!r} is not in pack.yaml's fee_units")
+    if not isinstance(fee["units"], int | float) or isinstance(fee["units"], bool) or \
+            fee["units"] < 0:
+        found.append(f"{where}: fee.units: a number of units, 0 or more")
+    return found
+
+
+def _catalogue_problems(path: Path) -> list[str]:
+    """The pack's own translation catalogues must compile (checked, not written)."""
+    import shutil
+    import subprocess
+
+    found = []
+    for po in sorted(path.glob("locale/*/LC_MESSAGES/*.po")):
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            return [f"{po}: cannot check: install gettext (msgfmt)"]
+        # A fixed program and a file path as arguments, no shell.
+        done = subprocess.run([msgfmt, "--check-format", "-o", "/dev/null", str(po)],  # noqa: S603
+                              capture_output=True, text=True, check=False)
+        if done.returncode:
+            found.append(f"{po.relative_to(path)}: {done.stderr.strip()}")
+    return found
+
+
+def _read_list(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
+    """The mappings of a YAML list with their places in the file."""
     try:
         data = read_yaml(path)
     except PackError as exc:
         problems.extend(exc.problems)
         return []
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+    if not isinstance(data, list):
         problems.append(f"{path.name}: expected a list of mappings")
         return []
-    return data
+    problems.extend(f"{path.name}[{index}]: expected a mapping"
+                    for index, item in enumerate(data) if not isinstance(item, dict))
+    return [(index, item) for index, item in enumerate(data) if isinstance(item, dict)]
 
 
 def load_pack(actor: audit.Actor, path: Path) -> PackContent:
@@ -219,6 +325,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
     from yagona.registries import services as registries
 
     content = read_full_pack(path)
+    install_languages(Path(path), content.country.raw)
     with transaction.atomic():
         Country.objects.exclude(code=content.country.code).update(active=False)
         Country.objects.update_or_create(code=content.country.code,

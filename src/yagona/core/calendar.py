@@ -1,4 +1,5 @@
-"""Working days of a country calendar: weekends and public holidays from the pack."""
+"""Working days of a country calendar: weekends, public holidays and transferred working
+days (a Saturday worked instead of a bridge day) from the pack."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -8,8 +9,11 @@ from datetime import date, timedelta
 class WorkingCalendar:
     weekend: frozenset[int] = frozenset({6, 7})  # ISO weekday numbers
     holidays: frozenset[date] = field(default_factory=frozenset)
+    working_days: frozenset[date] = field(default_factory=frozenset)  # weekend days worked
 
     def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
         return day.isoweekday() not in self.weekend and day not in self.holidays
 
     def add_working_days(self, start: date, days: int) -> date:

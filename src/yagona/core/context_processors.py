@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from yagona.core.countries import active_pack
+from yagona.core.languages import language_name
 from yagona.core.text import localized
 
 
@@ -9,7 +8,6 @@ def platform(request):
     return {
         "pack": pack,
         "country_name": localized(pack.name),
-        "interface_languages": [
-            (code, name) for code, name in settings.LANGUAGES if code in pack.languages
-        ],
+        "interface_languages": [(code, language_name(code, pack.raw))
+                                for code in pack.languages],
     }

@@ -2,31 +2,50 @@ import hashlib
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from yagona.core.countries import active_pack
 
 
-class PackLanguageMiddleware:
-    """The interface speaks the language the reader chose (cookie), else the pack's default.
+def browser_language(request, languages) -> str | None:
+    """The first of the browser's Accept-Language choices the pack speaks (``ru-RU``
+    counts as ``ru``), or None."""
+    header = request.headers.get("Accept-Language", "")[:1000]  # parsing is per item
+    for code, _quality in parse_accept_lang_header(header):
+        code = code.lower()
+        for candidate in (code, code.split("-")[0]):
+            if candidate in languages:
+                return candidate
+    return None
 
-    Only the pack's languages are offered: a Tajik portal opens in Tajik, whatever
-    language the browser prefers, and a reader switches with the language menu.
+
+def negotiated_language(request, languages, user=None) -> str:
+    """The reader's choice (cookie, then a signed-in person's setting) wins; else the
+    browser's language, limited to the pack's; else the pack's first language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in languages and user is not None and user.is_authenticated:
+        chosen = user.language
+    if chosen in languages:
+        return chosen
+    return browser_language(request, languages) or languages[0]
+
+
+class PackLanguageMiddleware:
+    """The interface speaks the language the reader chose (cookie), else the browser's
+    (Accept-Language), else the pack's default; only the pack's languages are offered.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        languages = active_pack().languages
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen not in languages and request.user.is_authenticated:
-            chosen = request.user.language
-        language = chosen if chosen in languages else languages[0]
+        language = negotiated_language(request, active_pack().languages, request.user)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        response.headers.setdefault("Vary", "Cookie")
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
         translation.deactivate()
         return response
 
@@ -42,7 +61,8 @@ class AnonymousPageCache:
 
     It sits before sessions and authentication, so a hit costs one cache read. Only
     responses of views marked ``cache_anonymous``, to requests without a session
-    cookie and setting no cookie, are stored; keys carry the language and the
+    cookie and setting no cookie, are stored; keys carry the negotiated language (cookie or
+    Accept-Language, as PackLanguageMiddleware decides it) and the
     catalogue version, so loading a pack changes every key at once (at most
     ``VERSION_SECONDS`` later in other processes), and entries expire after ``TTL``.
     """
@@ -63,9 +83,7 @@ class AnonymousPageCache:
         return self._version
 
     def _key(self, request):
-        languages = active_pack().languages
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in languages else languages[0]
+        language = negotiated_language(request, active_pack().languages)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         return f"page:{self._catalogue_version()}:{language}:{path}"
 

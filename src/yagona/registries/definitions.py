@@ -1,9 +1,7 @@
 """Registry definitions as data: what a definition file holds and its checks."""
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
-
 from yagona.core.countries import check_texts
+from yagona.core.schemas import schema_problems
 
 CODE_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 LISTS = ("key_fields", "search_fields", "personal_fields", "public_fields")
@@ -31,10 +29,7 @@ def problems(definition: dict, languages, agency_codes, where: str) -> list[str]
     schema = definition.get("schema")
     if not isinstance(schema, dict):
         return [*found, f"{where}: schema: expected a JSON Schema object"]
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        found.append(f"{where}: schema: {exc.message}")
+    found.extend(schema_problems(schema, f"{where}: schema"))
     if schema.get("type") != "object" or schema.get("additionalProperties") is not False:
         found.append(f"{where}: schema: a record is an object with additionalProperties false")
     properties = schema.get("properties") or {}

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from math import gcd
 
 from yagona.core.countries import CountryPack
-from yagona.core.identifiers import luhn_check_digit, mod11_check_digit
+from yagona.core.identifiers import check_digit
 
 RESERVOIR = 20_000
 
@@ -46,10 +46,8 @@ class IdentifierMaker:
             atom, count = match.group(1), int(match.group(2) or 1)
             chars = _alphabet(atom[1:-1]) if atom.startswith("[") else atom.lstrip("\\")
             positions.extend([chars] * count)
-        self.checksum = (checksum or {}).get("algorithm", "none")
-        self.weights = (checksum or {}).get("weights")
-        self.ten_as = (checksum or {}).get("ten_as")
-        self.positions = positions[:-1] if self.checksum != "none" else positions
+        self.checksum = checksum or None
+        self.positions = positions[:-1] if self.checksum else positions
         self.space = 1
         for chars in self.positions:
             self.space *= len(chars)
@@ -67,10 +65,8 @@ class IdentifierMaker:
             number, digit = divmod(number, len(chars))
             out.append(chars[digit])
         value = "".join(reversed(out))
-        if self.checksum == "luhn":
-            return value + str(luhn_check_digit([int(c) for c in value]))
-        if self.checksum == "mod11":
-            check = mod11_check_digit([int(c) for c in value], self.weights, self.ten_as)
+        if self.checksum:
+            check = check_digit([int(c) for c in value], self.checksum)
             return None if check is None else value + str(check)
         return value
 

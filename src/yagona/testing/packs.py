@@ -14,9 +14,12 @@ PACK = {
     "currency_minor_units": 2,
     "time_zone": "Asia/Dushanbe",
     "person_id": {"label": T("Personal number"), "pattern": "^[0-9]{8}$",
-                  "checksum": {"algorithm": "luhn"}, "example": "12345674"},
+                  # Luhn, declared: weights from the right 2, 1, 2 ...; products' digits
+                  # summed; the check digit tops the sum up to a multiple of 10.
+                  "checksum": {"weights": [2, 1, 2, 1, 2, 1, 2], "modulus": 10,
+                               "digit_sum": True, "complement": True}, "example": "12345674"},
     "business_id": {"label": T("Business number"), "pattern": "^[0-9]{9}$",
-                    "checksum": {"algorithm": "mod11", "weights": [9, 8, 7, 6, 5, 4, 3, 2]},
+                    "checksum": {"weights": [9, 8, 7, 6, 5, 4, 3, 2], "modulus": 11},
                     "example": "123456782"},
     "calendar": {"weekend": [6, 7], "holidays": [
         {"date": "2026-01-01", "name": T("New Year")},

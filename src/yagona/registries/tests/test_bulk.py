@@ -28,8 +28,9 @@ def write_jsonl(path, rows):
 
 def test_identifiers_are_distinct_valid_and_scattered():
     from yagona.core.identifiers import IdentifierFormat
+    from yagona.testing.packs import PACK
 
-    luhn = IdentifierFormat("^[0-9]{8}$", {"algorithm": "luhn"})
+    luhn = IdentifierFormat("^[0-9]{8}$", PACK["person_id"]["checksum"])
     maker = IdentifierMaker(luhn.pattern, luhn.checksum, seed=3)
     made = [maker.make(i) for i in range(5000)]
     assert len(set(made)) == 5000 and all(luhn.is_valid(v) for v in made)
