@@ -24,6 +24,7 @@ if step == "first":
     call_command("migrate", verbosity=0)
     User.objects.create_user("12345674", password="the right pass phrase 42")
 client = Client()
+client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message below is read in English
 password = "a wrong password" if step == "first" else "the right pass phrase 42"
 answers = [client.post("/accounts/login/", {"login": "12345674", "password": password})
            for _ in range(6 if step == "first" else 1)]
@@ -39,7 +40,7 @@ def run_step(tmp_path, step):
     env = {k: v for k, v in os.environ.items()
            if k not in {"YAGONA_TESTING", "YAGONA_MODE", "DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="yagona.settings", YAGONA_VAR=str(tmp_path),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}", LANGUAGE_CODE="en")
+               DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}")
     done = subprocess.run([sys.executable, "-c", STEP, step], env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
