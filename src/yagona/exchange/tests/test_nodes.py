@@ -53,7 +53,9 @@ def network(country, tmp_path, node_limits):
     central, authority = central_authority()
     url = f"http://127.0.0.1:{authority.port}"
     system = f"http://127.0.0.1:{backend.port}"
-    tax = Member(tmp_path, "TAX", url, {}, **node_limits)
+    # TAX waits long for VKD's node: VKD's timeout for its slow system (TIMEOUT) must
+    # come back as VKD's clear error, not race TAX's own timer on a busy machine.
+    tax = Member(tmp_path, "TAX", url, {}, **{"timeout_seconds": PATIENT, **node_limits})
     vkd = Member(tmp_path, "VKD", url, {"population/persons": system,
                                         "population/slow": f"{system}/slow",
                                         "population/huge": f"{system}/huge",
