@@ -2,7 +2,8 @@
 systems): ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` is signed with the
 member's key and sent to the provider's node, whose signed answer is checked (signature
 and request hash) before it is passed on; and the metaservices ``/listClients``,
-``/r1/{subsystem id}/listMethods``, ``/allowedMethods``, ``/getOpenAPI``."""
+``/r1/{subsystem id}/listMethods``, ``/allowedMethods``, ``/getOpenAPI``; and the node's
+``/status``."""
 
 import json
 
@@ -36,7 +37,10 @@ class ClientSide:
             body = await read_body(scope, receive, self.config.limits["body_bytes"])
             request = Request(scope, body)
             parts = request.path.split("/")
-            if request.path == "/listClients":
+            if request.path == "/status" and request.method == "GET":
+                status, payload = self.status()
+                headers = {"cache-control": "no-store"}
+            elif request.path == "/listClients":
                 status, payload, headers = 200, self.list_clients(), {}
             elif len(parts) == 7 and parts[1] == "r1" and parts[6] in METASERVICES:
                 status, payload, headers = 200, self.metaservice(request, parts), {}

@@ -16,7 +16,9 @@ response, naming the hash of the request it received; the client's node checks b
 before it passes the answer on. Both log everything in their message log. Errors are
 JSON ``{type, message, detail}`` with ``X-Road-Error``. Redirects are not followed,
 hop-by-hop headers are dropped, every hop has a timeout, and a configuration past its
-expiry stops the node from exchanging.
+expiry stops the node from exchanging. ``GET /status`` on the client side tells the
+node's state (configuration, timestamping) for monitoring: 200 while it exchanges, 503
+with the reason while it does not.
 
 This module is the node as a whole (configuration, timestamps, running both listeners,
 the command line); ``client_side.py`` and ``provider_side.py`` hold the two listeners'
@@ -142,6 +144,25 @@ class Node(ClientSide, ProviderSide):
                             "The node has no valid global configuration and does not exchange",
                             why.strip("; "))
         return self.conf
+
+    def status(self) -> tuple[int, dict]:
+        """What the node would answer an exchange now and why, with the state behind it
+        (so that a monitor, or a test, waits for a state rather than guessing a time)."""
+        try:
+            self.live_conf("Server.ClientProxy")
+            problem = None
+        except NodeError as error:
+            problem = {"type": error.kind, "message": error.message, "detail": error.detail}
+        conf = self.conf.content if self.conf is not None else {}
+        since = self.stamping_failed_since
+        return (503 if problem else 200), {
+            "exchanging": problem is None, "problem": problem,
+            "configuration": {"version": conf.get("version"), "expires": conf.get("expires"),
+                              "problem": self.conf_problem},
+            "timestamping": {"logged": self.messages.head_position()[0],
+                             "stamped": self.messages.last_stamped(),
+                             "failing_since": since.isoformat() if since else None,
+                             "problem": self.stamping_problem}}
 
     # --- running -----------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from yagona.exchange import ca, queries, services
 from yagona.exchange.models import SigningRequest
 from yagona.exchange.node.config import NodeConfig
 from yagona.exchange.node.enrol import EnrolmentError, enrol, make_request, new_key
-from yagona.exchange.tests.test_nodes import Member, free_port
+from yagona.exchange.tests.node_harness import PATIENT, Member, free_port, until
 from yagona.registries import queries as registry_queries
 from yagona.registries import services as registries
 from yagona.registries.tests.test_records import person
@@ -109,7 +109,7 @@ def test_a_bank_enrols_its_node_over_the_network_and_reads_with_consent(
     registries.create(SYSTEM, "population", person(1))
     keeper = Member(tmp_path, "REG", live_server.url, {
         "registries/population": f"{live_server.url}/exchange/provider/population"},
-        agency=Agency.objects.get(code="REG"))
+        agency=Agency.objects.get(code="REG"), timeout_seconds=PATIENT)  # a busy test server
     population = {s.code: s for s in services.offer_registries(SYSTEM)}["population"]
     loans = services.add_subsystem(SYSTEM, queries.member_by_identifier(BANK),
                                    "loans")
@@ -121,7 +121,7 @@ def test_a_bank_enrols_its_node_over_the_network_and_reads_with_consent(
         keeper.wait()
         url = f"http://127.0.0.1:{client_port}/r1/XX/GOV/REG/registries/population/records"
         ask = {"params": {"field": "person_id", "value": make_person_id(1)},
-               "headers": {"X-Road-Client": f"{BANK}/loans"}, "timeout": 15}
+               "headers": {"X-Road-Client": f"{BANK}/loans"}, "timeout": PATIENT + 5}
         refused = _when_up(bank, lambda: httpx.get(url, **ask))
         assert refused.status_code == 404, refused.text  # no consent: nothing, and it is
         assert "x-road-error" not in refused.headers  # the register's answer, not the node's
@@ -143,20 +143,19 @@ def test_a_bank_enrols_its_node_over_the_network_and_reads_with_consent(
 
 def _when_up(process, call):
     """``call()`` once the node answers (it comes up after its configuration)."""
-    import time
 
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    def answered():
         assert process.poll() is None, process.stderr.read().decode()
         try:
             answer = call()
-            if answer.headers.get("x-road-error", "").startswith((
-                    "Server.ClientProxy.OutdatedGlobalConf", "Server.ClientProxy.Unknown")):
-                raise httpx.HTTPError("no configuration yet, or not the newest")
-            return answer
         except httpx.HTTPError:
-            time.sleep(0.3)
-    pytest.fail("the bank's node did not come up")
+            return None
+        if answer.headers.get("x-road-error", "").startswith((
+                "Server.ClientProxy.OutdatedGlobalConf", "Server.ClientProxy.Unknown")):
+            return None  # no configuration yet, or not the newest
+        return answer
+
+    return until(answered, "the bank's node answers")
 
 
 @pytest.mark.django_db
