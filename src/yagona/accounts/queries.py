@@ -46,13 +46,37 @@ def party_by_key(user: User, key: str, service_code: str) -> Party | None:
     return next((p for p in parties_for(user, service_code) if p.key == key), None)
 
 
+# The one place that decides which official roles a caller may use. A caller signed in
+# with a token that does not open office work (citizen scope, or an office token whose
+# owner lost the second factor) acts as a citizen: the token_for below marks the user
+# object the request carries (and with it every audit.Actor built from it), and every
+# role lookup of the service layer reads the roles through ``roles_of``.
+ACTS_AS_CITIZEN = "_acts_as_citizen"
+
+
+def acts_as_citizen(user) -> bool:
+    return getattr(user, ACTS_AS_CITIZEN, False)
+
+
+def roles_of(user):
+    """The official roles this caller may use (a queryset): none when they act as a citizen."""
+    if user is None or acts_as_citizen(user):
+        return OfficialRole.objects.none()
+    return OfficialRole.objects.filter(user=user)
+
+
+def is_platform_admin(user) -> bool:
+    """Platform administration is not a citizen service either."""
+    return bool(getattr(user, "is_platform_admin", False)) and not acts_as_citizen(user)
+
+
 def official_agencies(user: User) -> list:
-    return sorted({role.agency for role in user.official_roles.select_related("agency")},
+    return sorted({role.agency for role in roles_of(user).select_related("agency")},
                   key=lambda agency: agency.code)
 
 
 def roles_in(user: User, agency) -> set[str]:
-    return set(OfficialRole.objects.filter(user=user, agency=agency).values_list("role", flat=True))
+    return set(roles_of(user).filter(agency=agency).values_list("role", flat=True))
 
 
 def has_second_factor(user: User) -> bool:
@@ -66,15 +90,19 @@ def has_second_factor(user: User) -> bool:
 def token_for(token: str, office: bool = False) -> ApiToken | None:
     """The valid token row (with its active user) for a bearer token, else None. For office
     work the token must be office-scoped and its owner still an official with a second
-    factor (checked at each use: a removed role or authenticator ends it at once)."""
+    factor (checked at each use: a removed role or authenticator ends it at once). A token
+    that does not open office work leaves its user acting as a citizen (``roles_of``)."""
     row = (ApiToken.objects.select_related("user")
            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True,
                    expires_at__gt=timezone.now()).first())
     if row is None or not row.user.is_active:
         return None
-    if office and not (row.scope == TokenScope.OFFICE and row.user.official_roles.exists()
-                       and has_second_factor(row.user)):
+    opens_office = (row.scope == TokenScope.OFFICE and row.user.official_roles.exists()
+                    and has_second_factor(row.user))
+    if office and not opens_office:
         return None
+    if not opens_office:
+        setattr(row.user, ACTS_AS_CITIZEN, True)
     return row
 
 
@@ -87,18 +115,20 @@ def person(person_id: str) -> User | None:
 
 
 def agency_roles(user: User) -> list[tuple[int, str]]:
-    """(agency id, role) of each of an official's roles."""
-    return list(OfficialRole.objects.filter(user=user).values_list("agency_id", "role"))
+    """(agency id, role) of each of an official's roles (that this caller may use)."""
+    return list(roles_of(user).values_list("agency_id", "role"))
 
 
 def first_agency_code(user: User) -> str:
-    return OfficialRole.objects.filter(user=user).values_list(
-        "agency__code", flat=True).first() or ""
+    return roles_of(user).values_list("agency__code", flat=True).first() or ""
 
 
 def defines_registries_of(user: User, agency_code: str | None) -> bool:
-    return OfficialRole.objects.filter(user=user, agency__code=agency_code,
-                                       role__in=DEFINERS).exists()
+    return roles_of(user).filter(agency__code=agency_code, role__in=DEFINERS).exists()
+
+
+def definer_agency_ids(user: User) -> set[int]:
+    return set(roles_of(user).filter(role__in=DEFINERS).values_list("agency_id", flat=True))
 
 
 def roles_of_officials(pairs) -> dict[tuple[str, str], list[str]]:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
-from yagona.accounts.models import OfficialRole
 from yagona.applications import files, queries
 from yagona.applications.models import (
     Application,
@@ -64,13 +63,24 @@ def start(user, service, party_key: str = "self", *, idempotency_key: str | None
     return application
 
 
+def _refuse_tampering(user, service, unknown: list[str], channel: str) -> None:
+    """Fields outside the form on a create: audited like ``save_answers`` does, against the
+    service (no application is made, so there is none to name), then refused whole."""
+    names = sorted(set(unknown))
+    with transaction.atomic():
+        audit.record(audit.Actor(user=user), "application.tampered", "service", service.code,
+                     {"unknown_fields": names[:20], "channel": channel},
+                     agency=service.agency.code)
+    raise Tampered(names)
+
+
 def start_with_answers(user, service, party_key: str, answers: dict, *,
                        idempotency_key: str | None = None, channel: str = Channel.ONLINE):
     """Open a draft with its first answers, all or nothing: a refused or failed request
     leaves no empty draft behind. Returns (application, errors by field)."""
     unknown = FormDefinition(service.form).unknown_fields(answers)
     if unknown:
-        raise Tampered(sorted(set(unknown)))
+        _refuse_tampering(user, service, unknown, channel)
     with transaction.atomic():
         application = start(user, service, party_key, idempotency_key=idempotency_key,
                             channel=channel)
@@ -83,7 +93,7 @@ def start_assisted(official, service, person_id: str, person_name: str) -> Appli
     """A service-centre operator opens an application for a citizen who is present."""
     if not service.online or not service.active:
         raise Http404
-    if not OfficialRole.objects.filter(user=official, service_centre=True).exists():
+    if not accounts.roles_of(official).filter(service_centre=True).exists():
         raise PermissionDenied
     if not active_pack().person_id.is_valid(person_id):
         raise ValidationError({"person_id": _("Enter a valid personal identification number.")})
@@ -206,8 +216,9 @@ def apply_in_one_go(user, service, answers: dict, *, party_key: str = "self",
         if existing is not None:
             return existing
     form = FormDefinition(service.form)
-    if form.unknown_fields({**answers, **(documents or {})}):
-        raise Tampered(form.unknown_fields({**answers, **(documents or {})}))
+    unknown = form.unknown_fields({**answers, **(documents or {})})
+    if unknown:
+        _refuse_tampering(user, service, unknown, Channel.API)
     if not service.online or not service.active:
         raise Http404
     party = accounts.party_by_key(user, party_key, service.code)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts.models import OfficialRole, Role
+from yagona.accounts.queries import roles_of
 from yagona.applications import files
 from yagona.applications.models import Application, Attachment, Message
 from yagona.applications.steps import _is_uuid, _local_today, _lock, _step
@@ -16,8 +17,7 @@ from yagona.core.countries import active_pack
 
 
 def _official_roles(user, application) -> set[str]:
-    return set(OfficialRole.objects.filter(user=user, agency=application.agency)
-               .values_list("role", flat=True))
+    return set(roles_of(user).filter(agency=application.agency).values_list("role", flat=True))
 
 
 def _official(user, uuid):

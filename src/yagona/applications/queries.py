@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from yagona.accounts.models import OfficialRole
-from yagona.accounts.queries import valid_mandates
+from yagona.accounts.queries import roles_of, valid_mandates
 from yagona.applications.models import Application, Channel
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
@@ -52,7 +51,9 @@ def applicant_application(user, uuid) -> Application:
 
 
 def official_agency_ids(user) -> set[int]:
-    return set(OfficialRole.objects.filter(user=user).values_list("agency_id", flat=True))
+    """The agencies whose applications this caller may see as an official (none when they
+    act as a citizen: accounts.queries.roles_of)."""
+    return set(roles_of(user).values_list("agency_id", flat=True))
 
 
 def queue(user, agency, *, status=None, service=None, overdue=False, assigned=None):

@@ -320,12 +320,10 @@ def definer_agencies(user):
     """The agencies for which ``user`` may define registries and manage grants."""
     from yagona.agencies.models import Agency
 
-    if user.is_platform_admin:
+    if accounts.is_platform_admin(user):
         return list(Agency.objects.filter(active=True).order_by("code"))
-    return list(Agency.objects.filter(
-        official_roles__user=user,
-        official_roles__role__in=accounts.DEFINERS).distinct()
-        .order_by("code"))
+    return list(Agency.objects.filter(pk__in=accounts.definer_agency_ids(user))
+                .order_by("code"))
 
 
 def reads_of(person_id: str, registry_code: str):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from yagona.accounts import queries as accounts
 from yagona.agencies.models import Agency
 from yagona.core import audit, events
 from yagona.core.countries import active_pack
@@ -151,7 +152,7 @@ def registry_for_definer(actor: audit.Actor, code: str) -> Registry:
     registry = Registry.objects.select_related("agency").filter(code=code).first()
     if registry is None:
         raise Http404
-    if actor.user is not None and not getattr(actor.user, "is_platform_admin", False):
+    if actor.user is not None and not accounts.is_platform_admin(actor.user):
         access_for(actor, registry, current_version(registry).public_fields)  # else 404
     may_define(actor, registry.agency.code)
     return registry
@@ -193,9 +194,7 @@ def take_back_grant(actor: audit.Actor, registry_code: str, agency_code: str) ->
 def may_define(actor: audit.Actor, agency_code: str | None) -> None:
     """A new registry is defined by the platform, or by an administrator or registry
     keeper of the agency that will own it."""
-    from yagona.accounts import queries as accounts
-
-    if actor.user is None or getattr(actor.user, "is_platform_admin", False):
+    if actor.user is None or accounts.is_platform_admin(actor.user):
         return
     if not accounts.defines_registries_of(actor.user, agency_code):
         raise PermissionDenied

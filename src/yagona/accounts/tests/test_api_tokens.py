@@ -62,11 +62,14 @@ def test_a_token_issued_before_a_role_was_granted_stays_a_citizen_token(people):
 
 
 @pytest.mark.django_db
-def test_tokens_expire_after_the_configured_lifetime(people, settings):
+def test_tokens_expire_after_the_configured_lifetime(people, settings, monkeypatch):
     settings.API_TOKEN_DAYS = 30
+    issued = timezone.now().replace(microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: issued)  # a fixed clock while issuing
     token = services.issue_api_token(SYSTEM, people["citizen"], "short")
+    monkeypatch.undo()
     row = ApiToken.objects.get(digest=ApiToken.digest_of(token))
-    assert abs(row.expires_at - row.created_at - timedelta(days=30)) < timedelta(seconds=5)
+    assert (row.created_at, row.expires_at) == (issued, issued + timedelta(days=30))
     assert get(MINE, token).status_code == 200
     ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert get(MINE, token).status_code == 401

@@ -191,6 +191,12 @@ def test_a_refused_create_leaves_nothing_behind(tokens, people, monkeypatch):
                    {"service": "birth-registration", "answers": {"is_admin": True}})
     assert unknown.status_code == 400
     assert Application.objects.count() == 0
+    # The refusal is audited (an audit entry, not a draft): who tried which fields where.
+    [tampered] = AuditEntry.objects.filter(action="application.tampered")
+    assert (tampered.actor, tampered.object_type, tampered.object_id) == (
+        people["citizen"].username, "service", "birth-registration")
+    assert tampered.summary["unknown_fields"] == ["is_admin"]
+    assert AuditEntry.objects.count() == entries + 1
     invalid = call("post", "/api/v1/applications", token,
                    {"service": "birth-registration", "answers": ["child_name"]})
     assert invalid.status_code == 422
@@ -217,4 +223,6 @@ def test_a_refused_create_leaves_nothing_behind(tokens, people, monkeypatch):
         response = Client().post(url, body, content_type="application/json", **mediator)
         assert response.status_code in (400, 422), response.content
     assert Application.objects.count() == 0
-    assert AuditEntry.objects.count() == entries
+    # GovStack's unknown field is audited too; nothing else of the refusals is.
+    assert AuditEntry.objects.filter(action="application.tampered").count() == 2
+    assert AuditEntry.objects.count() == entries + 2
