@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
-from yagona.accounts.models import OfficialRole
 from yagona.applications import files, queries
 from yagona.applications.models import (
     Application,
@@ -83,7 +82,7 @@ def start_assisted(official, service, person_id: str, person_name: str) -> Appli
     """A service-centre operator opens an application for a citizen who is present."""
     if not service.online or not service.active:
         raise Http404
-    if not OfficialRole.objects.filter(user=official, service_centre=True).exists():
+    if not accounts.is_service_centre(official):
         raise PermissionDenied
     if not active_pack().person_id.is_valid(person_id):
         raise ValidationError({"person_id": _("Enter a valid personal identification number.")})
