@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from yagona.accounts.models import ApiToken, Mandate, OfficialRole, Role, TokenScope, User
@@ -77,6 +78,23 @@ def official_agencies(user: User) -> list:
 
 def roles_in(user: User, agency) -> set[str]:
     return set(roles_of(user).filter(agency=agency).values_list("role", flat=True))
+
+
+def service_centre_agency(user: User):
+    """The agency of the official's service-centre role (they serve people who are present:
+    assisted applications, password resets), else None. The one place this is decided."""
+    role = roles_of(user).filter(service_centre=True).select_related("agency").order_by("agency__code").first()
+    return role.agency if role else None
+
+
+def is_service_centre(user: User) -> bool:
+    return service_centre_agency(user) is not None
+
+
+def is_official_of(name: str, agency_ids) -> bool:
+    """Whether an official named by person ID or surname works in one of these agencies."""
+    return User.objects.filter(Q(username=name) | Q(last_name=name),
+                               official_roles__agency_id__in=agency_ids).exists()
 
 
 def has_second_factor(user: User) -> bool:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yagona.accounts.models import OfficialRole, User
+from yagona.accounts.models import User
+from yagona.accounts.queries import service_centre_agency
 from yagona.core import audit
 from yagona.core.sms import send_sms
 
@@ -86,8 +87,7 @@ def issue_assisted_reset(official: User, person_id: str) -> str:
     """A service-centre official, the person present with their identity document, issues a
     one-time reset: the address of allauth's page where the person sets a new password.
     Officials' accounts are not recovered this way (their agency's administrator does)."""
-    centre = OfficialRole.objects.filter(user=official, service_centre=True) \
-        .select_related("agency").first()
+    centre = service_centre_agency(official)
     if centre is None:
         raise PermissionDenied
     person = User.objects.filter(username=person_id.strip().upper(), is_active=True).first()
@@ -97,7 +97,7 @@ def issue_assisted_reset(official: User, person_id: str) -> str:
     if person == official or person.is_official or person.is_platform_admin:
         raise ValidationError({"person_id": _("Officials recover their access through their "
                                               "agency's administrator.")})
-    agency = centre.agency.code
+    agency = centre.code
     with transaction.atomic():
         audit.record(audit.Actor(user=official, represented=person.username, agency=agency),
                      "account.password_reset_issued", "user", person.username,

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yagona.accounts import recovery
+from yagona.accounts import queries, recovery
 from yagona.accounts.forms import AssistedResetForm, PhoneRecoveryForm, RecoveryCodeForm
 from yagona.core.permissions import OFFICIAL, PUBLIC, permission
 
@@ -57,9 +57,7 @@ def qr_data_uri(text: str) -> str:
 @permission(OFFICIAL)
 def assisted(request):
     """A service-centre official gives a person who is present a one-time password reset."""
-    from yagona.accounts.models import OfficialRole
-
-    if not OfficialRole.objects.filter(user=request.user, service_centre=True).exists():
+    if not queries.is_service_centre(request.user):
         raise Http404
     form = AssistedResetForm(request.POST or None)
     link = None

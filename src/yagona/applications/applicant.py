@@ -93,7 +93,7 @@ def start_assisted(official, service, person_id: str, person_name: str) -> Appli
     """A service-centre operator opens an application for a citizen who is present."""
     if not service.online or not service.active:
         raise Http404
-    if not accounts.roles_of(official).filter(service_centre=True).exists():
+    if not accounts.is_service_centre(official):
         raise PermissionDenied
     if not active_pack().person_id.is_valid(person_id):
         raise ValidationError({"person_id": _("Enter a valid personal identification number.")})

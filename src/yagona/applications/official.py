@@ -6,8 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yagona.accounts.models import OfficialRole, Role
-from yagona.accounts.queries import roles_of
+from yagona.accounts import queries as accounts
+from yagona.accounts.models import Role
 from yagona.applications import files
 from yagona.applications.models import Application, Attachment, Message
 from yagona.applications.steps import _is_uuid, _local_today, _lock, _step
@@ -16,17 +16,13 @@ from yagona.core import audit
 from yagona.core.countries import active_pack
 
 
-def _official_roles(user, application) -> set[str]:
-    return set(roles_of(user).filter(agency=application.agency).values_list("role", flat=True))
-
-
 def _official(user, uuid):
     """The application and the official's roles in its agency; 404 outside their agencies."""
     application = Application.objects.select_related("agency", "service").filter(
         uuid=uuid).first() if _is_uuid(uuid) else None
     if application is None or application.status == Status.DRAFT:
         raise Http404
-    roles = _official_roles(user, application)
+    roles = accounts.roles_in(user, application.agency)
     if not roles:
         raise Http404
     return application, roles
@@ -50,7 +46,7 @@ def assign(user, uuid, assignee=None) -> Application:
     assignee = assignee or user
     if assignee != user and Role.SUPERVISOR not in roles and Role.AGENCY_ADMIN not in roles:
         raise PermissionDenied
-    if not OfficialRole.objects.filter(user=assignee, agency=application.agency).exists():
+    if not accounts.roles_in(assignee, application.agency):
         raise ValidationError({"assignee": _("Choose an official of this agency.")})
     with transaction.atomic():
         application = _lock(application)

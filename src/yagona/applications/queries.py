@@ -1,15 +1,21 @@
 """Reads of applications, each limited to what the caller may see (else 404)."""
 
-from django.core.exceptions import ValidationError
+import calendar
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yagona.accounts.queries import roles_of, valid_mandates
-from yagona.applications.models import Application, Channel
+from yagona.accounts import queries as accounts
+from yagona.accounts.queries import valid_mandates
+from yagona.applications.models import Application, Channel, StatusChange
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
+from yagona.core.countries import active_pack
 
 
 def applicant_scope(user) -> Q:
@@ -53,7 +59,7 @@ def applicant_application(user, uuid) -> Application:
 def official_agency_ids(user) -> set[int]:
     """The agencies whose applications this caller may see as an official (none when they
     act as a citizen: accounts.queries.roles_of)."""
-    return set(roles_of(user).values_list("agency_id", flat=True))
+    return {agency_id for agency_id, _role in accounts.agency_roles(user)}
 
 
 def queue(user, agency, *, status=None, service=None, overdue=False, assigned=None):
@@ -105,11 +111,11 @@ def workload(agency):
 
 def applicant_side(application) -> list:
     """Who hears about an application: the person it is for, who applied, who represents."""
-    from yagona.accounts.models import User
-
     people = [application.created_by] if application.channel != Channel.ASSISTED else []
-    if application.party_kind == "person":
-        people += list(User.objects.filter(username=application.party_id))
+    party = accounts.person(application.party_id) if application.party_kind == "person" \
+        else None
+    if party is not None:
+        people.append(party)
     if application.mandate_id:
         people.append(application.mandate.representative)
     return people
@@ -141,3 +147,83 @@ def by_references(user, references) -> dict[str, dict]:
                                     "uuid": a.uuid if a.pk in own else None}
             for a in Application.objects.filter(registration_number__in=numbers)
             .select_related("service")}
+
+
+TIMEFRAMES = ("day", "week", "month", "year")
+DECISIONS = ("approve", "reject", "request_info")
+
+
+def statistics(caller, start: date | None = None, end: date | None = None, *,
+               service: str | None = None, operator: str | None = None,
+               role: str | None = None, timeframe: str | None = None) -> list[dict]:
+    """Processed (decided or sent back), approved, sent-back and rejected applications from
+    ``start`` (default a year before ``end``) to ``end`` (default today), for the whole
+    period or per ``timeframe`` bucket; ``service`` is a code or part of a name.
+
+    The aggregate is anyone's. Figures per official (``operator``, person ID or surname)
+    or per ``role`` can single out one official (a role in one service is often one
+    person), so both need an official (PermissionDenied otherwise) and count only the
+    applications of the caller's agencies; an operator who works in none of them is 404."""
+    end = end or timezone.localdate()
+    year = timedelta(days=365)
+    start = start or (end - year if end - date.min >= year else date.min)
+    if start > end:
+        raise ValidationError(_("The start date is after the end date."), code="order")
+    steps = StatusChange.objects.filter(action__in=DECISIONS, at__date__gte=start,
+                                        at__date__lte=end)
+    if service:
+        steps = steps.filter(Q(application__service__code=service)
+                             | Q(application__service__name__icontains=service))
+    if operator or role:
+        agencies = official_agency_ids(caller) if getattr(caller, "is_authenticated", False) \
+            else set()
+        if not agencies:
+            raise PermissionDenied
+        if operator and not accounts.is_official_of(operator, agencies):
+            raise Http404
+        steps = steps.filter(application__agency_id__in=agencies)
+    if operator:
+        steps = steps.filter(Q(actor__username=operator) | Q(actor__last_name=operator))
+    if role:
+        steps = steps.filter(actor_role=role)
+    return _buckets(steps, start, end, timeframe)
+
+
+def _buckets(steps, start: date, end: date, timeframe: str | None) -> list[dict]:
+    buckets: dict[date, dict] = {} if timeframe else {start: _empty()}
+    zone = active_pack().zone
+    for at, action, application_id in steps.values_list("at", "action", "application_id"):
+        key = _bucket(timezone.localtime(at, zone).date(), timeframe) if timeframe else start
+        bucket = buckets.setdefault(key, _empty())
+        bucket["apps"].add(application_id)
+        bucket[action] += 1
+    return [{"start": max(key, start),
+             "end": min(_bucket_end(key, timeframe), end) if timeframe else end,
+             "processed": len(b["apps"]), "approved": b["approve"],
+             "sent_back": b["request_info"], "rejected": b["reject"]}
+            for key, b in sorted(buckets.items())]
+
+
+def _empty() -> dict:
+    return {"apps": set(), **dict.fromkeys(DECISIONS, 0)}
+
+
+def _bucket(day: date, timeframe: str) -> date:
+    if timeframe == "week":
+        return day - timedelta(days=day.weekday())
+    if timeframe == "month":
+        return day.replace(day=1)
+    if timeframe == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _bucket_end(start: date, timeframe: str) -> date:
+    """The bucket's last day, never past the calendar's end (no overflow at 9999-12-31)."""
+    if timeframe == "week":
+        return start + timedelta(days=min(6, (date.max - start).days))
+    if timeframe == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if timeframe == "year":
+        return start.replace(month=12, day=31)
+    return start

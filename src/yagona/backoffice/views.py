@@ -140,7 +140,7 @@ def download(request, uuid, attachment):
 @permission(OFFICIAL)
 def assisted(request):
     """A service-centre operator starts an application for a citizen who is present."""
-    if not OfficialRole.objects.filter(user=request.user, service_centre=True).exists():
+    if not accounts.is_service_centre(request.user):
         raise Http404
     errors, values = {}, {}
     if request.method == "POST":
