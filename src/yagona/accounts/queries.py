@@ -83,7 +83,8 @@ def roles_in(user: User, agency) -> set[str]:
 def service_centre_agency(user: User):
     """The agency of the official's service-centre role (they serve people who are present:
     assisted applications, password resets), else None. The one place this is decided."""
-    role = roles_of(user).filter(service_centre=True).select_related("agency").order_by("agency__code").first()
+    role = (roles_of(user).filter(service_centre=True).select_related("agency")
+            .order_by("agency__code").first())
     return role.agency if role else None
 
 
