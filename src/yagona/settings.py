@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from yagona.core.languages import interface_settings
+from yagona.core.sms import setting_problems as sms_setting_problems
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("YAGONA_HOME", BASE_DIR.parent.parent))
@@ -233,8 +234,18 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "phone", "password1*", "password2*"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
-# SMS: "log" writes messages to the log (embedded mode); a gateway plugs in here.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
+# SMS (core/sms.py): "http" posts to a gateway (production), "log" writes messages to the
+# log (embedded mode), tests keep them in memory. Checked here, not at the first message.
+SMS_BACKEND = "memory" if TESTING else os.environ.get("SMS_BACKEND", "log")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+try:
+    SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+except ValueError as exc:
+    raise ImproperlyConfigured("SMS_GATEWAY_TIMEOUT must be a number of seconds.") from exc
+if _sms_problems := sms_setting_problems(SMS_BACKEND, SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN,
+                                         PRODUCTION):
+    raise ImproperlyConfigured(" ".join(_sms_problems))
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_SIGNUP_FORM_CLASS = "yagona.accounts.forms.CitizenSignupForm"

@@ -68,9 +68,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=phone).order_by("-phone_verified", "pk").first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        from yagona.core.sms import send_sms
+        from django.contrib import messages
 
-        send_sms(phone, _("Yagona verification code: %(code)s") % {"code": code})
+        from yagona.core.sms import SmsNotSent, send_sms
+
+        try:
+            send_sms(phone, _("Yagona verification code: %(code)s") % {"code": code})
+        except SmsNotSent:  # the verification page offers to send it again
+            if self.request is not None:
+                messages.error(self.request, _("We could not send the SMS just now. Try "
+                                               "again later."))
 
     def save_user(self, request, user, form, commit=True):
         with transaction.atomic():

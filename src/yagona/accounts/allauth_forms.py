@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm, SignupForm
 from allauth.mfa.base.forms import AuthenticateForm
 from django.utils.translation import gettext_lazy as _
 
+from yagona.accounts.forms import phone_field
 from yagona.core.countries import active_pack
 from yagona.core.text import localized
 
@@ -43,8 +44,8 @@ class PersonIdSignupForm(SignupForm):
             if name in self.fields:
                 self.fields[name].label = label
         if "phone" in self.fields:
-            self.fields["phone"].help_text = _(
+            self.fields["phone"] = phone_field(labels["phone"], _(
                 "In international form, for example %(example)s. We send a code to check "
-                "it.") % {"example": active_pack().phone_example or "+12025550123"}
+                "it."), required=self.fields["phone"].required)
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)

@@ -37,24 +37,28 @@ def _person_id_field():
                            widget=forms.TextInput(attrs={"autocomplete": "username"}))
 
 
+def phone_field(label, help_text: str, required: bool = True):
+    """The phone field of sign-up and recovery alike: allauth's, cleaned by our adapter with
+    the pack's ``clean_phone`` (spaces, dashes and brackets dropped, the pack's pattern);
+    ``help_text`` names the pack's example as ``%(example)s``."""
+    from allauth.account.adapter import get_adapter
+
+    from yagona.core.countries import active_pack
+
+    field = get_adapter().phone_form_field(label=label, required=required, help_text=help_text % {
+        "example": active_pack().phone_example or "+12025550123"})
+    field.widget.attrs.pop("placeholder", None)
+    return field
+
+
 class PhoneRecoveryForm(forms.Form):
     """Recover a password with a code sent to the phone number the person verified."""
 
     def __init__(self, *args, **kwargs):
-        from allauth.account.fields import PhoneField
-
-        class SpacedPhoneField(PhoneField):
-            """People type numbers in groups: drop spaces and dashes before validating."""
-
-            def to_python(self, value):
-                return "".join(super().to_python(value).replace("-", " ").split())
-
         super().__init__(*args, **kwargs)
         self.fields["person_id"] = _person_id_field()
-        self.fields["phone"] = SpacedPhoneField(
-            label=_("Mobile phone"), help_text=_("The number you verified, in international "
-                                                 "form, for example +992 90 123 4567."))
-        self.fields["phone"].widget.attrs.pop("placeholder", None)
+        self.fields["phone"] = phone_field(_("Mobile phone"), _(
+            "The number you verified, in international form, for example %(example)s."))
 
 
 class RecoveryCodeForm(forms.Form):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from yagona.accounts.models import User
 from yagona.accounts.queries import service_centre_agency
 from yagona.core import audit
-from yagona.core.sms import send_sms
+from yagona.core.sms import SmsNotSent, send_sms
 
 SESSION_KEY = "yagona_phone_recovery"
 CODE_SECONDS = 10 * 60
@@ -50,9 +50,15 @@ def send_phone_code(request, person_id: str, phone: str) -> None:
                                     "until": time.time() + CODE_SECONDS, "attempts": 0}
     if user is None:
         return
-    with translation.override(user.language or translation.get_language()):
-        send_sms(phone, _("Yagona password recovery code: %(code)s. Do not tell it to anyone.")
-                 % {"code": code})
+    try:
+        with translation.override(user.language or translation.get_language()):
+            send_sms(phone, _("Yagona password recovery code: %(code)s. Do not tell it to "
+                              "anyone.") % {"code": code})
+    except SmsNotSent:
+        # Said only when a message was due: it hints that the pair belongs together, but
+        # hiding it would leave the person waiting for a code that never comes.
+        del request.session[SESSION_KEY]
+        raise
     with transaction.atomic():
         audit.record(audit.Actor(user=user), "account.recovery_code_sent", "user",
                      user.username, {"channel": "sms"})

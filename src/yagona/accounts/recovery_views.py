@@ -6,10 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yagona.accounts import queries, recovery
 from yagona.accounts.forms import AssistedResetForm, PhoneRecoveryForm, RecoveryCodeForm
 from yagona.core.permissions import OFFICIAL, PUBLIC, permission
+from yagona.core.sms import SmsNotSent
+
+NOT_SENT = _lazy("We could not send the SMS just now. Try again later, or recover your "
+                 "password by e-mail or at a service centre.")
 
 
 @permission(PUBLIC)
@@ -23,7 +28,11 @@ def by_phone(request):
         if not ratelimit.consume(request, action="recover_by_phone", key=phone):
             form.add_error(None, _("Too many codes were asked for. Try again later."))
             return render(request, "account/recover_phone.html", {"form": form}, status=429)
-        recovery.send_phone_code(request, form.cleaned_data["person_id"], phone)
+        try:
+            recovery.send_phone_code(request, form.cleaned_data["person_id"], phone)
+        except SmsNotSent:
+            form.add_error(None, NOT_SENT)
+            return render(request, "account/recover_phone.html", {"form": form}, status=503)
         return redirect("accounts:recover-phone-code")
     return render(request, "account/recover_phone.html", {"form": form},
                   status=400 if form.errors else 200)

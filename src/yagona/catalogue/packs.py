@@ -18,6 +18,7 @@ from yagona.core.countries import (
     pack_languages,
     read_yaml,
 )
+from yagona.core.languages import compile_catalogues
 from yagona.core.languages import install as install_languages
 from yagona.registries import definitions as registry_definitions
 
@@ -75,7 +76,7 @@ def read_full_pack(path: Path) -> PackContent:
     languages = country.languages if country else pack_languages(data)
     units = data.get("fee_units") if isinstance(data, dict) else None
     fee_units = {str(code) for code in units} if isinstance(units, dict) else set()
-    problems.extend(_catalogue_problems(path))
+    problems.extend(compile_catalogues(path, write=False))  # checked, not written
     agencies = _read_list(path / "agencies.yaml", problems)
     life_events = _read_list(path / "life_events.yaml", problems)
     agency_codes = set()
@@ -281,24 +282,6 @@ def _fee_problems(service: dict, fee_units: set, where: str) -> list[str]:
     return found
 
 
-def _catalogue_problems(path: Path) -> list[str]:
-    """The pack's own translation catalogues must compile (checked, not written)."""
-    import shutil
-    import subprocess
-
-    found = []
-    for po in sorted(path.glob("locale/*/LC_MESSAGES/*.po")):
-        msgfmt = shutil.which("msgfmt")
-        if msgfmt is None:
-            return [f"{po}: cannot check: install gettext (msgfmt)"]
-        # A fixed program and a file path as arguments, no shell.
-        done = subprocess.run([msgfmt, "--check-format", "-o", "/dev/null", str(po)],  # noqa: S603
-                              capture_output=True, text=True, check=False)
-        if done.returncode:
-            found.append(f"{po.relative_to(path)}: {done.stderr.strip()}")
-    return found
-
-
 def _read_list(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
     """The mappings of a YAML list with their places in the file."""
     try:
@@ -325,7 +308,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
     from yagona.registries import services as registries
 
     content = read_full_pack(path)
-    install_languages(Path(path), content.country.raw)
+    install_languages(Path(path), content.country.raw)  # this process (tests) serves it now
     with transaction.atomic():
         Country.objects.exclude(code=content.country.code).update(active=False)
         Country.objects.update_or_create(code=content.country.code,

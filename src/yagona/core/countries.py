@@ -345,14 +345,12 @@ def read_pack(path: Path) -> CountryPack:
 
 @lru_cache(maxsize=1)
 def active_pack() -> CountryPack:
-    from yagona.core.languages import install
     from yagona.core.models import Country
 
+    # Its languages come from settings (read at start), not from here: a request changes
+    # no settings and compiles nothing.
     row = Country.objects.filter(active=True).first()
-    pack = pack_from_data(row.data) if row is not None else read_pack(pack_dir())
-    if pack_dir(pack.code).is_dir():  # its catalogues, when another pack is installed
-        install(pack_dir(pack.code), pack.raw)
-    return pack
+    return pack_from_data(row.data) if row is not None else read_pack(pack_dir())
 
 
 def forget_active_pack() -> None:

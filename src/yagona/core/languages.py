@@ -5,11 +5,13 @@ a language with its own catalogue (``countries/uz/locale/uz/LC_MESSAGES/django.p
 declare what Django does not know about it (``language_info: {kaa: {name, bidi}}``).
 English (the msgids) is every catalogue's fallback. Settings take ``LANGUAGES``,
 ``LANGUAGES_BIDI`` and ``LOCALE_PATHS`` from the installed pack (``interface_settings``);
-loading a pack from another folder installs its languages in the running process.
+loading a pack from another folder installs its languages in the running process (tests).
+Catalogues are compiled by ``make messages`` and ``yagona load-country``, never by a request.
 
 Nothing here reads Django settings at import: settings.py imports it.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -107,35 +109,36 @@ def _register(code: str, data: dict) -> None:
                            "name_local": info.get("name_local") or info.get("name", code)}
 
 
-def _stale(folder: Path) -> list[Path]:
-    return [po for po in sorted(Path(folder).glob("locale/*/LC_MESSAGES/*.po"))
-            if not po.with_suffix(".mo").exists()
-            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
-
-
-def compile_catalogues(folder: Path) -> list[str]:
-    """Compile the pack's .po files whose .mo is missing or older; the problems found."""
+def compile_catalogues(folder: Path, write: bool = True) -> list[str]:
+    """Compile the pack's own catalogues (``locale/*/LC_MESSAGES/*.po``) to .mo files beside
+    them, or with ``write`` False only check that they compile; the problems, each naming
+    its file. The one msgfmt call: ``yagona load-country`` writes, reading a pack checks;
+    nothing compiles while serving a request."""
+    folder = Path(folder)
     problems = []
-    for po in _stale(folder):
-        mo = po.with_suffix(".mo")
+    for po in sorted(folder.glob("locale/*/LC_MESSAGES/*.po")):
         msgfmt = shutil.which("msgfmt")
         if msgfmt is None:
-            return [f"{po}: cannot compile: install gettext (msgfmt)"]
+            return [f"{po.relative_to(folder)}: cannot compile: install gettext (msgfmt)"]
+        target = str(po.with_suffix(".mo")) if write else os.devnull
         # A fixed program and file paths as arguments, no shell.
-        done = subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)],  # noqa: S603
+        done = subprocess.run([msgfmt, "--check-format", "-o", target, str(po)],  # noqa: S603
                               capture_output=True, text=True, check=False)
         if done.returncode:
-            problems.append(f"{po}: {done.stderr.strip()}")
+            problems.append(f"{po.relative_to(folder)}: {done.stderr.strip()}")
     return problems
 
 
 def install(folder: Path, data: dict) -> None:
-    """Make a pack's languages and catalogues live in this process (a pack loaded from a
-    folder other than the installed one, e.g. by ``yagona load-country path``)."""
+    """Make a pack's languages and (compiled) catalogues live in this process.
+
+    Web workers take them from settings at start (``interface_settings`` of
+    ``countries/$YAGONA_COUNTRY``). This is for the process that loads a pack from another
+    folder and serves it at once: tests, which load packs from temporary folders (and the
+    ``load-country`` command itself, harmlessly). It compiles nothing."""
     from django.conf import settings
     from django.utils.translation import trans_real
 
-    folder = Path(folder)
     changed = False
     known = dict(settings.LANGUAGES)
     for code in _codes(data):
@@ -146,14 +149,10 @@ def install(folder: Path, data: dict) -> None:
         if _info(data, code).get("bidi") and code not in settings.LANGUAGES_BIDI:
             settings.LANGUAGES_BIDI = [*settings.LANGUAGES_BIDI, code]
             changed = True
-    locale = folder / "locale"
-    if locale.is_dir():
-        if _stale(folder):
-            compile_catalogues(folder)
-            changed = True
-        if locale not in map(Path, settings.LOCALE_PATHS):
-            settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, locale]
-            changed = True
+    locale = Path(folder) / "locale"
+    if locale.is_dir() and locale not in map(Path, settings.LOCALE_PATHS):
+        settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, locale]
+        changed = True
     if changed:  # what Django does when a test overrides these settings
         trans_real._translations = {}
         trans_real._default = None

@@ -11,13 +11,15 @@ from django.test import Client
 
 from yagona.catalogue.packs import load_pack, read_full_pack
 from yagona.core.audit import SYSTEM
-from yagona.core.languages import interface_settings
+from yagona.core.languages import compile_catalogues, interface_settings
 from yagona.testing import packs
 
 
 @pytest.fixture
 def uz(settings):
-    return Path(settings.COUNTRIES_DIR) / "uz"
+    folder = Path(settings.COUNTRIES_DIR) / "uz"
+    assert compile_catalogues(folder) == []  # what `yagona load-country uz` does first
+    return folder
 
 
 def test_the_uz_pack_reads(uz):
@@ -98,7 +100,9 @@ def test_a_language_django_does_not_know_must_be_described(tmp_path):
 def test_a_new_language_with_its_catalogue_is_served_without_code(tmp_path):
     from django.utils.translation import get_language_info
 
-    load_pack(SYSTEM, _karakalpak_pack(tmp_path / "kk"))
+    folder = _karakalpak_pack(tmp_path / "kk")
+    assert compile_catalogues(folder) == []
+    load_pack(SYSTEM, folder)
     assert get_language_info("kaa")["name_local"] == "Qaraqalpaqsha"
     text = Client().get("/services/birth-registration/").content.decode()
     assert '<html lang="kaa"' in text
@@ -119,3 +123,34 @@ def test_the_uz_demo_runs(uz, settings, capsys):
     child = RecordKey.objects.get(field="person_id", value="61205172600282").record
     assert child.data["mother_id"] == "41502852600278"
     assert child.data["surname_cyrillic"] == "Каримова"
+
+
+@pytest.mark.django_db
+def test_a_request_never_compiles_catalogues_nor_changes_settings(tmp_path, settings):
+    """Compiling is for ``yagona load-country`` (and ``make messages``): a web worker's
+    first active_pack() neither runs msgfmt nor changes the process's languages."""
+    from yagona.core.countries import active_pack
+    from yagona.core.models import Country
+
+    folder = _karakalpak_pack(tmp_path / "xx", code="kjh")
+    settings.COUNTRIES_DIR = tmp_path
+    Country.objects.update_or_create(code="xx", defaults={"active": True, "data": yaml.safe_load(
+        (folder / "pack.yaml").read_text(encoding="utf-8"))})
+    before = (list(settings.LANGUAGES), list(settings.LOCALE_PATHS))
+    assert active_pack().code == "xx"
+    assert not list(folder.glob("locale/*/LC_MESSAGES/*.mo"))
+    assert (list(settings.LANGUAGES), list(settings.LOCALE_PATHS)) == before
+
+
+@pytest.mark.django_db
+def test_load_country_compiles_the_packs_catalogues_and_reports_errors(tmp_path):
+    from django.core.management.base import CommandError
+
+    folder = _karakalpak_pack(tmp_path / "kk", code="alt")
+    call_command("load-country", "--path", str(folder))
+    assert (folder / "locale" / "alt" / "LC_MESSAGES" / "django.mo").exists()
+    po = folder / "locale" / "alt" / "LC_MESSAGES" / "django.po"
+    po.write_text(po.read_text(encoding="utf-8") + 'msgid "Back"\n',  # no msgstr
+                  encoding="utf-8")
+    with pytest.raises(CommandError, match=r"locale/alt/LC_MESSAGES/django.po"):
+        call_command("load-country", "--path", str(folder))
