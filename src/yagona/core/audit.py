@@ -138,6 +138,13 @@ def _gap() -> timedelta | None:
     return timedelta(minutes=2 * minutes) if minutes else None
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's uid without a name
+        return ""
+
+
 def checkpoint(acknowledge: str = "") -> AuditCheckpoint:
     """Seal every chain head with AUDIT_KEY. While the heads have not moved the newest
     checkpoint is re-sealed with a later ``confirmed_at`` instead of adding a row.
@@ -171,7 +178,7 @@ def checkpoint(acknowledge: str = "") -> AuditCheckpoint:
             record(Actor(system="audit-checkpoint"), GAP_ACKNOWLEDGED, "audit_checkpoint",
                    after[:16], {"after": after, "since": since.isoformat(),
                                 "reason": acknowledge.strip()[:500],
-                                "operator": getpass.getuser()})
+                                "operator": _os_user()})
         heads = [[0, GENESIS] for _ in range(AUDIT_CHAINS)]
         for head in AuditChain.objects.all():
             heads[head.number] = [head.length, head.head_hash]
