@@ -26,11 +26,15 @@ demo: $(STAMP) messages
 	$(BIN)/yagona migrate --noinput -v0
 	$(BIN)/yagona load-country $(YAGONA_COUNTRY)
 	$(BIN)/yagona demo-data
+	$(BIN)/yagona audit checkpoint || echo "The demo was stopped for a while: look, then acknowledge (above)."
 	$(BIN)/yagona exchange demo --out var/exchange-demo-$(YAGONA_COUNTRY) > var/exchange-nodes
 	@echo "Yagona ($(YAGONA_COUNTRY)) at http://127.0.0.1:8000, with $$(wc -l < var/exchange-nodes) exchange nodes (Ctrl-C stops all)"
+# Jobs run in the web process (YAGONA_JOBS_IMMEDIATE); the worker beside it runs the
+# periodic tasks (audit checkpoints, expiring uploads), logging to var/worker.log.
 	nodes=""; trap 'kill $$nodes 2>/dev/null' EXIT INT TERM; \
 	for config in $$(cat var/exchange-nodes); do \
 	  $(BIN)/yagona exchange-node --config $$config & nodes="$$nodes $$!"; done; \
+	$(BIN)/yagona run_huey > var/worker.log 2>&1 & nodes="$$nodes $$!"; \
 	YAGONA_JOBS_IMMEDIATE=1 $(BIN)/yagona runserver 127.0.0.1:8000
 
 worker: $(STAMP)

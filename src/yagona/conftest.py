@@ -6,13 +6,14 @@ from yagona.core.identifiers import check_digit
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from yagona.registries.queries import forget_personal_versions
 
     forget_active_pack()
     forget_personal_versions()  # ids are reused once a test's transaction is rolled back
-    cache.clear()
+    for cache in caches.all():  # the default and the page cache
+        cache.clear()
     yield
     forget_active_pack()
 

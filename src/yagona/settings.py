@@ -189,8 +189,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "yagona", "url": REDIS_URL}
+    # Pages in their own alias too (see below); Redis itself must not evict keys under
+    # memory pressure (no maxmemory, or maxmemory-policy noeviction), or it would drop
+    # lockouts as well.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                  "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
     }
     # Sessions read from Redis, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -203,10 +209,19 @@ else:
     # Without Redis the cache lives in the database, so that every worker process sees
     # the same sign-in lockouts (allauth's rate limits) and catalogue version. `migrate`
     # creates its table (accounts' post_migrate). Tests keep a per-process cache: their
-    # database rolls back after each test and many tests may not touch it.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-              if TESTING else {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                               "LOCATION": "yagona_cache"}}
+    # database rolls back after each test and many tests may not touch it. Only rate
+    # limits and small shared readings live there, never anonymous pages (their own
+    # alias below): a full database cache culls the lowest keys, and `allauth:rl:…`
+    # would go first. Expired rows are culled before live ones, so MAX_ENTRIES only has
+    # to exceed the live rate-limit counters (minutes to an hour each).
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache" if TESTING
+        else "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "yagona_cache", "OPTIONS": {"MAX_ENTRIES": 200_000}}}
+    # Anonymous pages (core.middleware.AnonymousPageCache): each process keeps its own;
+    # their keys carry the shared catalogue version, so a pack load still reaches all.
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "yagona-pages", "OPTIONS": {"MAX_ENTRIES": 1000}}
 # Tests and `YAGONA_JOBS_IMMEDIATE=1` run jobs in-process, right after commit.
 HUEY["immediate"] = TESTING or env_bool("YAGONA_JOBS_IMMEDIATE")
 if HUEY["immediate"]:

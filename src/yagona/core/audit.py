@@ -14,9 +14,16 @@ heads are anchored by keyed checkpoints (``checkpoint``): an HMAC over every
 head, chained from one checkpoint to the next, taken periodically
 (``core/tasks.py``) and on demand (``yagona audit checkpoint``). Verify holds
 every chain to every authentic checkpoint, and reports a newest checkpoint
-older than two periods (newer ones removed, or the periodic task not running).
+older than two periods and any gap longer than two periods between one
+checkpoint's last confirmation and the next one's taking (or between the first
+entry and the first checkpoint): checkpoints were removed there, or the
+periodic task did not run. ``checkpoint`` refuses to seal after such a gap, so
+that it cannot hide it; an operator looks, then acknowledges it with a reason
+(``yagona audit checkpoint --acknowledge REASON``), which is itself an audit
+entry that verify accepts for that gap only.
 """
 
+import getpass
 import hashlib
 import hmac
 import json
@@ -32,6 +39,11 @@ from yagona.core.models import AuditChain, AuditCheckpoint, AuditEntry
 
 AUDIT_CHAINS = 64
 GENESIS = "0" * 64
+GAP_ACKNOWLEDGED = "audit.gap_acknowledged"
+
+
+class CheckpointGap(Exception):
+    """Sealing now would chain onto a stale checkpoint and hide what happened since."""
 
 
 @dataclass(frozen=True)
@@ -121,21 +133,58 @@ def record(actor: Actor, action: str, obj_type: str, obj_id, summary: dict | Non
     return entry
 
 
-def checkpoint() -> AuditCheckpoint:
+def _gap() -> timedelta | None:
+    minutes = settings.AUDIT_CHECKPOINT_MINUTES
+    return timedelta(minutes=2 * minutes) if minutes else None
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's uid without a name
+        return ""
+
+
+def checkpoint(acknowledge: str = "") -> AuditCheckpoint:
     """Seal every chain head with AUDIT_KEY. While the heads have not moved the newest
-    checkpoint is re-sealed with a later ``confirmed_at`` instead of adding a row."""
+    checkpoint is re-sealed with a later ``confirmed_at`` instead of adding a row.
+
+    After a gap (the newest authentic checkpoint, or the log's first entry when there
+    is no checkpoint, older than two periods) it raises CheckpointGap, unless an operator
+    ``acknowledge``s it with a reason: newer checkpoints may have been removed, and sealing
+    the heads as they are now would make whatever was removed with them look whole."""
     with transaction.atomic():
         # Locking the newest checkpoint orders concurrent calls; the first one ever is
         # kept single by the unique prev_mac.
         newest = AuditCheckpoint.objects.select_for_update().order_by("-pk").first()
+        authentic = newest is not None and checkpoint_digest(newest) == newest.mac
+        now, gap = timezone.now(), _gap()
+        if gap is None:
+            since = None
+        elif newest is None:
+            first = AuditEntry.objects.order_by("at").values_list("at", flat=True).first()
+            since = first if first is not None and first < now - gap else None
+        else:
+            since = newest.confirmed_at if authentic and newest.confirmed_at < now - gap \
+                else None
+        if since is not None:
+            if not acknowledge.strip():
+                raise CheckpointGap(
+                    f"no audit checkpoint since {since.isoformat()}, though one is taken every "
+                    f"{settings.AUDIT_CHECKPOINT_MINUTES} minutes: newer ones may have been "
+                    "removed. Run `yagona audit verify`, find out why, then seal with "
+                    "`yagona audit checkpoint --acknowledge \"<reason>\"` (audited).")
+            after = newest.mac if newest is not None else GENESIS
+            record(Actor(system="audit-checkpoint"), GAP_ACKNOWLEDGED, "audit_checkpoint",
+                   after[:16], {"after": after, "since": since.isoformat(),
+                                "reason": acknowledge.strip()[:500],
+                                "operator": _os_user()})
         heads = [[0, GENESIS] for _ in range(AUDIT_CHAINS)]
         for head in AuditChain.objects.all():
             heads[head.number] = [head.length, head.head_hash]
-        now = timezone.now()
         # Only an authentic checkpoint is re-sealed: re-sealing an altered one would
         # launder the alteration.
-        if newest is not None and newest.heads == heads and \
-                checkpoint_digest(newest) == newest.mac:
+        if newest is not None and newest.heads == heads and authentic:
             point = newest
         else:
             point = AuditCheckpoint(taken_at=now, heads=heads,
@@ -176,6 +225,7 @@ def _verify_checkpoints() -> tuple[list[Problem], dict[int, set[tuple[int, str]]
     that authentic checkpoints sealed."""
     problems: list[Problem] = []
     sealed: dict[int, set[tuple[int, str]]] = {}
+    gap, acknowledged = _gap(), _acknowledged_gaps()
     prev_mac, newest, newest_index = GENESIS, None, 0
     for index, point in enumerate(AuditCheckpoint.objects.order_by("pk").iterator(), 1):
         if point.prev_mac != prev_mac:
@@ -187,21 +237,43 @@ def _verify_checkpoints() -> tuple[list[Problem], dict[int, set[tuple[int, str]]
             problems.append(Problem(None, index, "altered",
                                     f"the checkpoint of {point.taken_at} does not match its MAC"))
             continue
+        # Unsealed time before this checkpoint: since the previous authentic one's last
+        # confirmation, or, for the first, since the log's first entry.
+        if newest is not None:
+            since, after = newest.confirmed_at, newest.mac
+        else:
+            since = AuditEntry.objects.order_by("at").values_list("at", flat=True).first()
+            after = GENESIS
+        if gap is not None and since is not None and point.taken_at - since > gap and \
+                after not in acknowledged:
+            problems.append(Problem(
+                None, index, "removed",
+                f"no checkpoint between {since} and {point.taken_at}, though one is taken every "
+                f"{settings.AUDIT_CHECKPOINT_MINUTES} minutes: checkpoints were removed, or the "
+                "periodic task was not running (`audit checkpoint --acknowledge`)"))
         newest, newest_index = point, index
         for number, (length, last_hash) in enumerate(point.heads):
             if length:
                 sealed.setdefault(number, set()).add((length, last_hash))
-    minutes = settings.AUDIT_CHECKPOINT_MINUTES
-    if minutes:
-        cutoff = timezone.now() - timedelta(minutes=2 * minutes)
+    if gap is not None:
+        cutoff = timezone.now() - gap
         if (newest is None or newest.confirmed_at < cutoff) and \
                 AuditEntry.objects.filter(at__lt=cutoff).exists():
             since = f"since {newest.confirmed_at}" if newest else "at all"
             problems.append(Problem(
                 None, newest_index, "removed",
-                f"no checkpoint {since}, though one is taken every {minutes} minutes: "
-                "newer ones were removed, or the periodic task is not running"))
+                f"no checkpoint {since}, though one is taken every "
+                f"{settings.AUDIT_CHECKPOINT_MINUTES} minutes: newer ones were removed, or "
+                "the periodic task is not running"))
     return problems, sealed
+
+
+def _acknowledged_gaps() -> set[str]:
+    """The checkpoints (their MACs, GENESIS for none) after which an operator acknowledged a
+    gap, read from authentic entries only: without AUDIT_KEY none can be forged."""
+    return {entry.summary.get("after") for entry in AuditEntry.objects.filter(
+        action=GAP_ACKNOWLEDGED, object_type="audit_checkpoint")
+        if entry_digest(entry.prev_hash, entry_fields(entry)) == entry.hash}
 
 
 def _verify_chain(number: int, head: AuditChain | None,

@@ -69,6 +69,9 @@ class AnonymousPageCache:
 
     TTL = 300
     VERSION_SECONDS = 2.0
+    # Pages have a cache of their own: anyone can add entries (one per address), and
+    # filling the default cache would cull sign-in lockouts (see settings.CACHES).
+    CACHE = "pages"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,8 +91,9 @@ class AnonymousPageCache:
         return f"page:{self._catalogue_version()}:{language}:{path}"
 
     def __call__(self, request):
-        from django.core.cache import cache
+        from django.core.cache import caches
 
+        cache = caches[self.CACHE]
         cacheable = request.method in ("GET", "HEAD") and \
             settings.SESSION_COOKIE_NAME not in request.COOKIES
         if not cacheable:

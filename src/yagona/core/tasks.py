@@ -17,5 +17,7 @@ def _every(minutes: int):
 
 @db_periodic_task(_every(settings.AUDIT_CHECKPOINT_MINUTES))
 def checkpoint_audit_log() -> None:
-    """Seal the audit chain heads, so that entries up to now cannot be removed unseen."""
+    """Seal the audit chain heads, so that entries up to now cannot be removed unseen.
+    Fails (CheckpointGap, in the worker's log) after a gap in the checkpoints, until an
+    operator acknowledges it (``yagona audit checkpoint --acknowledge``)."""
     audit.checkpoint()

@@ -117,7 +117,9 @@ def test_a_stale_newest_checkpoint_is_reported(settings, monkeypatch):
         write()
         old = audit.checkpoint()
     recent = write(1, "G")
-    audit.checkpoint()
+    with pytest.raises(audit.CheckpointGap):  # three hours without one: someone must look
+        audit.checkpoint()
+    audit.checkpoint(acknowledge="the worker was down")
     assert audit.verify() == []
     AuditCheckpoint.objects.exclude(pk=old.pk).delete()
     AuditEntry.objects.filter(chain=recent[0].chain).delete()
@@ -138,3 +140,86 @@ def test_the_periodic_task_takes_a_checkpoint():
     tasks.checkpoint_audit_log.call_local()
     assert AuditCheckpoint.objects.count() == 1
     assert audit.verify() == []
+
+
+def thirty_hours(monkeypatch, keep_hours=5):
+    """Thirty hours of entries with an hourly checkpoint each; then the attack: every
+    checkpoint after the first ``keep_hours`` is deleted, and so is one chain written
+    after them, with its head row. Returns the deleted chain's number."""
+    start = timezone.now() - dt.timedelta(hours=30)
+    for hour in range(30):
+        with monkeypatch.context() as clock:
+            clock.setattr(timezone, "now", lambda hour=hour: start + dt.timedelta(hours=hour))
+            write(1, f"H{hour}")
+            audit.checkpoint()
+    early = {audit.chain_for("thing", f"H{hour}") for hour in range(keep_hours + 1)}
+    chain = next(c for c in (audit.chain_for("thing", f"H{h}") for h in range(20, 30))
+                 if c not in early)
+    AuditCheckpoint.objects.filter(
+        taken_at__gt=start + dt.timedelta(hours=keep_hours)).delete()
+    AuditEntry.objects.filter(chain=chain).delete()
+    AuditChain.objects.filter(number=chain).delete()
+    return chain
+
+
+@pytest.mark.django_db
+def test_the_next_periodic_checkpoint_refuses_to_hide_removed_checkpoints(
+        settings, monkeypatch):
+    """The newest checkpoints and a whole chain are removed: verify reports a stale
+    checkpoint, and the next hourly run must not chain onto the old one (which would
+    make verify pass for ever after); it refuses until an operator acknowledges."""
+    from yagona.core import tasks
+
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    thirty_hours(monkeypatch)
+    assert kinds(audit.verify()) == [(None, "removed")]
+    with pytest.raises(audit.CheckpointGap):
+        tasks.checkpoint_audit_log.call_local()
+    with pytest.raises(CommandError, match="--acknowledge"):
+        call_command("audit", "checkpoint")
+    assert kinds(audit.verify()) == [(None, "removed")]  # still reported
+    refused()
+
+
+@pytest.mark.django_db
+def test_a_gap_between_checkpoints_is_reported_for_good(settings, monkeypatch):
+    """Even once a checkpoint chains onto the old one (here taken while checkpoints were
+    turned off, so nothing refused), the hours between them stay reported."""
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    thirty_hours(monkeypatch)
+    settings.AUDIT_CHECKPOINT_MINUTES = 0
+    audit.checkpoint()
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    problems = audit.verify()
+    assert kinds(problems) == [(None, "removed")]
+    assert "no checkpoint between" in problems[0].detail
+    audit.checkpoint()  # later hourly runs do not make it go away
+    assert kinds(audit.verify()) == [(None, "removed")]
+
+
+@pytest.mark.django_db
+def test_all_checkpoints_removed_is_not_hidden_by_a_new_first_one(settings, monkeypatch):
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    thirty_hours(monkeypatch)
+    AuditCheckpoint.objects.all().delete()
+    with pytest.raises(audit.CheckpointGap):
+        audit.checkpoint()
+    settings.AUDIT_CHECKPOINT_MINUTES = 0
+    audit.checkpoint()
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    assert kinds(audit.verify()) == [(None, "removed")]  # 30 hours before the first one
+
+
+@pytest.mark.django_db
+def test_an_operator_acknowledges_a_gap_with_a_reason(settings, monkeypatch):
+    settings.AUDIT_CHECKPOINT_MINUTES = 60
+    thirty_hours(monkeypatch)
+    call_command("audit", "checkpoint", "--acknowledge", "restored from backup, ticket 42")
+    note = AuditEntry.objects.get(action=audit.GAP_ACKNOWLEDGED)
+    assert note.summary["reason"] == "restored from backup, ticket 42"
+    assert note.summary["after"] == AuditCheckpoint.objects.order_by("-pk")[1].mac
+    assert audit.verify() == []  # the gap is on record, as the acknowledgement entry
+    call_command("audit", "verify")
+    # The acknowledgement covers that gap only, and cannot be forged without the key.
+    AuditEntry.objects.filter(pk=note.pk).update(summary=dict(note.summary, reason="x"))
+    assert (None, "removed") in kinds(audit.verify())
