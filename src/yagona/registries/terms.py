@@ -15,6 +15,7 @@ from yagona.core.normalize import fold, words
 MAX_TERMS_PER_FIELD = 32
 MAX_LENGTH = 100  # RecordTerm.term
 WHOLE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # dates are searched as YYYY-MM-DD prefixes
+DATE_LIKE = re.compile(r"\d+([^\w\s]\d+)+")  # digits with separators: maybe the pack's date
 # The highest code point: every string that begins with a prefix sorts below
 # prefix + TOP, so a prefix is the range [prefix, prefix + TOP) in byte order.
 TOP = "\U0010ffff"
@@ -59,7 +60,7 @@ def query_words(text: str) -> list[str]:
     for token in (text or "").split():
         if WHOLE.fullmatch(token):
             out.append(token)
-        elif iso := typed_date(token):
+        elif DATE_LIKE.fullmatch(token) and (iso := typed_date(token)):
             out.append(iso)
         else:
             out.extend(words(token))
