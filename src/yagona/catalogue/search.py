@@ -68,8 +68,8 @@ class Hit:
 
 
 def _vocabularies() -> dict[str, list[str]]:
-    """Every folded word of the active catalogue by language (hundreds of services:
-    small), cached until the catalogue changes."""
+    """Every folded word of the active catalogue by language, and all of them under ""
+    (hundreds of services: small), cached until the catalogue changes."""
     key = f"catalogue-words-by-language:{catalogue_version()}"
     found = cache.get(key)
     if found is None:
@@ -78,6 +78,7 @@ def _vocabularies() -> dict[str, list[str]]:
         for language, title, body in docs.values_list("language", "title", "body"):
             found.setdefault(language, set()).update(title.split(), body.split())
         found = {language: sorted(vocabulary) for language, vocabulary in found.items()}
+        found[""] = sorted({word for vocabulary in found.values() for word in vocabulary})
         cache.set(key, found, timeout=None)
     return found
 
@@ -120,8 +121,8 @@ def search(query: str, limit: int = 50, language: str | None = None
     if not terms:
         return [], []
     by_language = _vocabularies()
-    vocabulary = sorted({word for words_ in by_language.values() for word in words_})
-    readings = [_readings(term, by_language.get(language, []), vocabulary) for term in terms]
+    readings = [_readings(term, by_language.get(language, []), by_language.get("", []))
+                for term in terms]
     condition = Q()
     for options in readings:
         either = Q()
