@@ -20,6 +20,8 @@ class PersonIdLoginForm(LoginForm):
         login.widget.attrs["autocomplete"] = "username"
         self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs.pop("placeholder", None)
+        # allauth puts a "Forgot your password?" link here; the page has its own below.
+        self.fields["password"].help_text = ""
         self.fields.pop("remember", None)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from yagona.agencies import queries as agencies
 from yagona.core import audit
+from yagona.core.display import date_format
 from yagona.core.permissions import OFFICIAL, permission
 from yagona.registries import queries, services, terms
 from yagona.registries.forms import RecordForm
@@ -57,7 +58,7 @@ def registry_page(request, code):
         "registry": registry, "version": version, "access": access,
         "key_field": key_fields[0] if key_fields else None,
         "search_labels": [queries.display_label(version, f) for f in search_fields],
-        "key": key, "q": words, "searched": searched,
+        "key": key, "q": words, "searched": searched, "date_format": date_format(),
         "columns": [queries.display_label(version, f) for f in columns],
         "results": [(row, [queries.display_text(version, f, row.data.get(f)) for f in columns])
                     for row in items],

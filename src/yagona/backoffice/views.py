@@ -95,6 +95,10 @@ def application(request, uuid):
         "colleagues": colleagues, "overdue": apply.overdue(found),
         "can_decide": found.status == Status.IN_REVIEW and (
             found.assigned_to_id == request.user.pk or Role.SUPERVISOR in roles),
+        # "Assign to me" is pointless once it is theirs; a supervisor may still hand it on.
+        "may_assign": "assign" in actions_from(found.status, "official") and (
+            found.assigned_to_id != request.user.pk
+            or bool(roles & {Role.SUPERVISOR, Role.AGENCY_ADMIN})),
     })
 
 

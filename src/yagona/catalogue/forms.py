@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from yagona.core.countries import active_pack, check_texts
+from yagona.core.display import format_date
 from yagona.core.schemas import schema_problems
 from yagona.core.text import localized
 
@@ -73,6 +74,8 @@ class Field:
             return dict(self.options()).get(str(value), str(value))
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if self.schema.get("format") == "date":
+            return format_date(value)  # the pack's date format, as everywhere else
         return str(value)
 
     def coerce(self, raw: str):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from rapidfuzz.distance import OSA
@@ -60,74 +61,111 @@ def index_service(service: Service, languages) -> None:
 class Hit:
     service: Service
     score: int
-    language: str  # the language whose text matched best
+    language: str  # the language whose text matched best (the reader's on a tie)
+    # Another language whose NAME matched when the reader's name did not: the page
+    # shows that name too, so the reader sees why the service was found.
+    name_language: str | None = None
 
 
-def _vocabulary() -> list[str]:
-    """Every folded word of the active catalogue (hundreds of services: small), cached
-    until the catalogue changes."""
-    key = f"catalogue-words:{catalogue_version()}"
+def _vocabularies() -> dict[str, list[str]]:
+    """Every folded word of the active catalogue by language, and all of them under ""
+    (hundreds of services: small), cached until the catalogue changes."""
+    key = f"catalogue-words-by-language:{catalogue_version()}"
     found = cache.get(key)
     if found is None:
-        found = set()
-        docs = SearchDocument.objects.filter(service__active=True).values_list("title", "body")
-        for title, body in docs:
-            found.update(title.split(), body.split())
-        found = sorted(found)
+        found = {}
+        docs = SearchDocument.objects.filter(service__active=True)
+        for language, title, body in docs.values_list("language", "title", "body"):
+            found.setdefault(language, set()).update(title.split(), body.split())
+        found = {language: sorted(vocabulary) for language, vocabulary in found.items()}
+        found[""] = sorted({word for vocabulary in found.values() for word in vocabulary})
         cache.set(key, found, timeout=None)
     return found
 
 
-def _readings(term: str, vocabulary: list[str]) -> dict[str, int]:
-    """What a query word may mean, with its weight: itself when some word begins with
-    it; else, for a word of reasonable length, the catalogue's word beginnings one
-    edit away (the prefixes one letter shorter, as long and one letter longer)."""
-    if len(term) < TYPO_MIN_LENGTH or any(word.startswith(term) for word in vocabulary):
-        return {term: 1}
+def _near(term: str, vocabulary: list[str]) -> dict[str, int]:
+    """The vocabulary's word beginnings one edit away from ``term`` (the prefixes one
+    letter shorter, as long and one letter longer)."""
     near: dict[str, int] = {}
+    if len(term) < TYPO_MIN_LENGTH:
+        return near
     for word in vocabulary:
         for size in (len(term) - 1, len(term), len(term) + 1):
             if size <= len(word) and OSA.distance(term, word[:size], score_cutoff=1) <= 1:
-                near.setdefault(word[:size], 1)
+                near.setdefault(word[:size], TYPO)
         if len(near) >= MAX_ALTERNATIVES:
             break
-    return near or {term: 1}
+    return near
 
 
-def search(query: str, limit: int = 50) -> tuple[list[str], list[Hit]]:
+def _readings(term: str, own: list[str], vocabulary: list[str]) -> dict[str, int]:
+    """What a query word may mean, with its divisor (1 as typed, TYPO for a typo),
+    asked of the reader's language (``own``) first, then of the whole catalogue:
+    itself when some word begins with it, else its typo neighbours. Transliterated
+    words meet across languages ("пасспорт" folds to the English "passport"), so a
+    Russian reader's typo is read as Russian before it is read as English."""
+    for words_ in (own, vocabulary):
+        if any(word.startswith(term) for word in words_):
+            return {term: 1}
+        if near := _near(term, words_):
+            return near
+    return {term: 1}
+
+
+def search(query: str, limit: int = 50, language: str | None = None
+           ) -> tuple[list[str], list[Hit]]:
+    """Services matching ``query``, best first, for a reader of ``language`` (the
+    active language when not given)."""
+    language = language or translation.get_language()
     terms = list(dict.fromkeys(words(query, table())))[:MAX_TERMS]
     if not terms:
         return [], []
-    vocabulary = _vocabulary()
-    readings = [_readings(term, vocabulary) for term in terms]
+    by_language = _vocabularies()
+    readings = [_readings(term, by_language.get(language, []), by_language.get("", []))
+                for term in terms]
     condition = Q()
     for options in readings:
         either = Q()
         for option in options:
             either |= Q(title__contains=" " + option) | Q(body__contains=" " + option)
         condition &= either
-    scores: dict[int, tuple[int, str]] = {}
+    best: dict[int, tuple[int, bool, str]] = {}  # service: (score, reader's?, language)
+    names: dict[int, dict[str, int]] = {}  # service: {language whose name matched: score}
     docs = SearchDocument.objects.filter(condition, service__active=True)
     for doc in docs.only("service_id", "language", "title", "body"):
-        score = 0
-        for term, options in zip(terms, readings, strict=True):
-            divisor = 1 if term in options else TYPO
-            best = 0
-            for option in options:
-                if " " + option in doc.title:
-                    found = NAME + (WHOLE_NAME_WORD if f" {option} " in doc.title else 0)
-                else:
-                    found = min(doc.body.count(" " + option), NAME - 1)
-                best = max(best, found // divisor)
-            score += best
-        if score > scores.get(doc.service_id, (-1, ""))[0]:
-            scores[doc.service_id] = (score, doc.language)
-    services = Service.objects.select_related("agency").in_bulk(list(scores))
-    hits = [Hit(services[pk], score, language) for pk, (score, language) in scores.items()
-            if pk in services]
+        score = _score(doc, readings)
+        ranked = (score, doc.language == language, doc.language)
+        if ranked[:2] > best.get(doc.service_id, (-1, False, ""))[:2]:
+            best[doc.service_id] = ranked
+        if any(" " + option in doc.title for options in readings for option in options):
+            names.setdefault(doc.service_id, {})[doc.language] = score
+    services = Service.objects.select_related("agency").in_bulk(list(best))
+    hits = [Hit(services[pk], score, found_in, _name_language(names.get(pk, {}), language))
+            for pk, (score, _, found_in) in best.items() if pk in services]
     hits.sort(key=lambda hit: (-hit.score, hit.service.display_name))
     marks = [option for options in readings for option in options]
     return marks, hits[:limit]
+
+
+def _score(doc: SearchDocument, readings: list[dict[str, int]]) -> int:
+    score = 0
+    for options in readings:
+        best = 0
+        for option, divisor in options.items():
+            if " " + option in doc.title:
+                found = NAME + (WHOLE_NAME_WORD if f" {option} " in doc.title else 0)
+            else:
+                found = min(doc.body.count(" " + option), NAME - 1)
+            best = max(best, found // divisor)
+        score += best
+    return score
+
+
+def _name_language(names: dict[str, int], language: str) -> str | None:
+    """The other language whose name matched best, when the reader's name did not."""
+    if not names or language in names:
+        return None
+    return max(names, key=names.get)
 
 
 def highlight(text: str, terms: list[str], mapping: dict | None = None):

@@ -8,6 +8,7 @@ def platform(request):
     return {
         "pack": pack,
         "country_name": localized(pack.name),
+        "person_id_label": localized(pack.person_id_label),  # "Taxpayer identification number"
         "interface_languages": [(code, language_name(code, pack.raw))
                                 for code in pack.languages],
     }

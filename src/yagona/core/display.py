@@ -1,6 +1,7 @@
 """How values are shown to people: dates in the pack's format, working days in one
 wording, opening hours with the reader's weekday names."""
 
+import re
 from datetime import date, datetime
 
 from django.utils.dates import WEEKDAYS
@@ -9,6 +10,32 @@ from django.utils.translation import ngettext
 from yagona.core.countries import active_pack
 
 _TOKENS = {"DD": "%d", "MM": "%m", "YYYY": "%Y"}
+
+
+def date_format() -> str:
+    """The pack's date format as people read it ("DD.MM.YYYY"); ISO when it names none."""
+    return active_pack().raw.get("date_format") or "YYYY-MM-DD"
+
+
+def typed_date(text: str) -> str | None:
+    """A date typed in the pack's date format, whole or without its day ("01.05.1990",
+    "05.1990"), as the ISO prefix registers are searched by ("1990-05-01", "1990-05");
+    None when ``text`` is not one."""
+    pattern = date_format()
+    for shape in (pattern, re.sub(r"DD[^MY]?|[^MY]?DD", "", pattern)):
+        regex = re.escape(shape)
+        for token, group in (("DD", r"(?P<d>\d{1,2})"), ("MM", r"(?P<m>\d{1,2})"),
+                             ("YYYY", r"(?P<y>\d{4})")):
+            regex = regex.replace(token, group)
+        if found := re.fullmatch(regex, text.strip()):
+            parts = found.groupdict()
+            try:  # a real date only: 31.02 is no date
+                date(int(parts["y"]), int(parts["m"]), int(parts.get("d") or 1))
+            except ValueError:
+                return None
+            iso = f"{parts['y']}-{int(parts['m']):02d}"
+            return f"{iso}-{int(parts['d']):02d}" if parts.get("d") else iso
+    return None
 
 
 def format_date(value) -> str:
@@ -23,7 +50,7 @@ def format_date(value) -> str:
         value = value.date()
     if not isinstance(value, date):
         return "" if value is None else str(value)
-    pattern = active_pack().raw.get("date_format") or "YYYY-MM-DD"
+    pattern = date_format()
     for token, code in _TOKENS.items():
         pattern = pattern.replace(token, code)
     return value.strftime(pattern)

@@ -58,16 +58,16 @@ def service_list(request):
 @permission(PUBLIC)
 def search(request):
     query = request.GET.get("q", "")[:200]
-    terms, hits = catalogue_search.search(query)
     language, mapping = translation.get_language(), catalogue_search.table()
+    terms, hits = catalogue_search.search(query, language=language)
     results = [{
         "service": hit.service,
         "name": catalogue_search.highlight(hit.service.display_name, terms, mapping),
         "summary": catalogue_search.highlight(_text(hit.service.summary), terms, mapping),
-        # Found through another language's words: show them, marked, in that language.
-        "matched_in": hit.language if hit.language != language else None,
-        "matched_name": catalogue_search.highlight(hit.service.name.get(hit.language, ""),
-                                                   terms, mapping),
+        # Found through another language's name only: show it, marked, in that language.
+        "matched_in": hit.name_language,
+        "matched_name": catalogue_search.highlight(
+            hit.service.name.get(hit.name_language or language, ""), terms, mapping),
     } for hit in hits]
     return render(request, "portal/search.html", {"query": query, "results": results})
 

@@ -54,6 +54,16 @@ def display_text(schema: RegistryVersion, path: str, value) -> str:
     return str(value)
 
 
+def actor_text(actor: str, operation: str = "") -> str:
+    """Who made a revision, for people: the platform's own changes (the bulk import, a
+    move to a new schema version) by a name in words, never the raw "system"."""
+    if actor != "system":
+        return actor
+    if operation == "migrate":
+        return gettext("the platform (schema change)")
+    return gettext("the platform (import)")
+
+
 def _ordered(schema: RegistryVersion, path: str, value: dict) -> list[str]:
     order = schema.subfields(path)
     return [k for k in order if k in value] + sorted(k for k in value if k not in order)

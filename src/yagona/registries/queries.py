@@ -9,6 +9,7 @@ from yagona.core import audit, events
 
 # Display helpers live in registries.display; callers read them through queries.
 from yagona.registries.display import (  # noqa: F401
+    actor_text,
     answer_value,
     display_label,
     display_rows,
@@ -309,7 +310,7 @@ def revisions(row: Record, access) -> list[dict]:
     """A record's history as the reader may see it, values shown as on the record page:
     changes of fields they may not read are left out."""
     schema = version(row.registry, row.version)
-    return [{"revision": r, "changes": sorted(
+    return [{"revision": r, "who": actor_text(r.actor, r.operation), "changes": sorted(
         (display_label(schema, name), display_text(schema, name, old),
          display_text(schema, name, new))
         for name, (old, new) in r.changes.items() if access.shows(name))}

@@ -9,11 +9,13 @@ per word whatever the size of the registry.
 
 import re
 
+from yagona.core.display import typed_date
 from yagona.core.normalize import fold, words
 
 MAX_TERMS_PER_FIELD = 32
 MAX_LENGTH = 100  # RecordTerm.term
 WHOLE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # dates are searched as YYYY-MM-DD prefixes
+DATE_LIKE = re.compile(r"\d+([^\w\s]\d+)+")  # digits with separators: maybe the pack's date
 # The highest code point: every string that begins with a prefix sorts below
 # prefix + TOP, so a prefix is the range [prefix, prefix + TOP) in byte order.
 TOP = "\U0010ffff"
@@ -52,9 +54,14 @@ def record_terms(schema: dict, search_fields: list[str], data: dict) -> list[tup
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a search: dates (YYYY, YYYY-MM, YYYY-MM-DD) whole, the rest as
-    folded words."""
+    """The words of a search: dates (YYYY, YYYY-MM, YYYY-MM-DD, or in the pack's date
+    format, read as ISO) whole, the rest as folded words."""
     out = []
     for token in (text or "").split():
-        out.extend([token] if WHOLE.fullmatch(token) else words(token))
+        if WHOLE.fullmatch(token):
+            out.append(token)
+        elif DATE_LIKE.fullmatch(token) and (iso := typed_date(token)):
+            out.append(iso)
+        else:
+            out.extend(words(token))
     return out[:8]

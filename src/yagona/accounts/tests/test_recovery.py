@@ -140,3 +140,19 @@ def test_only_service_centre_officials_issue_resets(people):
         "person_id": people["citizen"].username, "identity_checked": "on"})
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="account.password_reset_issued").exists()
+
+
+@pytest.mark.django_db
+def test_the_sign_in_pages_say_forgot_once_and_use_the_packs_person_id_label(citizen,
+                                                                               settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/accounts/login/").content.decode()
+    assert page.count("Забыли пароль?") == 1
+    assert "Personal number (ru)" in page  # the field and the sign-up link
+    assert "персональный идентификационный номер" not in page.lower()
+    client.post("/accounts/recover/phone/", {"person_id": citizen.username,
+                                             "phone": "+992 90 123 4567"})
+    page = client.get("/accounts/recover/phone/code/").content.decode()
+    assert "Personal number (ru)" in page
+    assert "персональный идентификационный номер" not in page.lower()

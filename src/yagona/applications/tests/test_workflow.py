@@ -55,3 +55,16 @@ def test_every_action_of_the_table_has_a_name_for_people():
     from yagona.applications.workflow import ACTION_LABELS
 
     assert set(ACTION_LABELS) == {action for _status, action in TRANSITIONS}
+
+
+def test_a_history_step_names_the_new_status_only_when_it_adds_something():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    step = Template("{% load workflow %}{{ step|step_label }}")
+    with translation.override("ru"):
+        for action, status in (("approve", "approved"), ("request_info", "info_requested")):
+            shown = step.render(Context({"step": {"action": action, "to_status": status}}))
+            assert "→" not in shown, shown
+        shown = step.render(Context({"step": {"action": "submit", "to_status": "submitted"}}))
+        assert "→" in shown

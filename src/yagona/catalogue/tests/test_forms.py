@@ -51,3 +51,22 @@ def test_navigation_between_pages():
 
 def test_unknown_fields_are_reported():
     assert form.unknown_fields({"child_name": "x", "is_admin": True}) == ["is_admin"]
+
+
+@pytest.mark.django_db
+def test_a_date_answer_reads_in_the_packs_date_format(tmp_path):
+    """The official's application page and the check-your-answers page show dates as
+    the rest of the site does, not as ISO."""
+    import yaml
+
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+    from yagona.testing.packs import write_pack
+
+    folder = write_pack(tmp_path / "dotted")
+    pack = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
+    (folder / "pack.yaml").write_text(yaml.safe_dump({**pack, "date_format": "DD.MM.YYYY"},
+                                                     allow_unicode=True), encoding="utf-8")
+    load_pack(SYSTEM, folder)
+    assert form.fields["birth_date"].display("2026-01-05") == "05.01.2026"
+    assert form.fields["child_name"].display("2026-01-05") == "2026-01-05"  # a text

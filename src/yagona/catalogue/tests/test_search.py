@@ -94,3 +94,35 @@ def test_any_apostrophe_of_uzbek_latin_finds_the_others(country, tmp_path):
     load_pack(SYSTEM, write_pack(tmp_path / "again", (BIRTH, TAX_CERTIFICATE, OFFLINE, uzbek)))
     for query in ("O'zbekiston", "o‘zbek", "O`ZBEKISTON", "ozbekiston"):
         assert [hit.service.code for hit in search(query)[1]] == ["uzbek"], query
+
+
+@pytest.mark.django_db
+def test_a_russian_typo_is_read_in_russian_and_the_reader_wins_ties(settings):
+    """The tj pack transliterates, so 'пасспорт' folds to the English 'passport': the
+    reader's language is asked for the typo first, and no result is said to be found
+    through another language's name when its own name matched or the match was in text."""
+    from pathlib import Path
+
+    from yagona.catalogue.packs import load_pack
+    from yagona.core.audit import SYSTEM
+
+    load_pack(SYSTEM, Path(settings.COUNTRIES_DIR) / "tj")
+    _, hits = search("пасспорт", language="ru")
+    assert hits[0].service.code == "passport-issue"
+    assert all(hit.language == "ru" for hit in hits)
+    assert [hit.name_language for hit in hits] == [None] * len(hits)
+    # Tajik has no such word: the English name of the passport service alone matched.
+    _, hits = search("пасспорт", language="tg")
+    assert hits[0].service.code == "passport-issue"
+    assert [hit.name_language for hit in hits] == ["en"] + [None] * (len(hits) - 1)
+
+
+@pytest.mark.django_db
+def test_another_languages_name_is_named_only_when_it_alone_matched(country):
+    # 'certificate' is in the English name of the tax clearance only.
+    _, hits = search("certificate", language="ru")
+    by_code = {hit.service.code: hit for hit in hits}
+    assert by_code["tax-clearance"].name_language == "en"
+    assert by_code["birth-registration"].name_language is None  # English text, not name
+    _, hits = search("certificate", language="en")
+    assert all(hit.name_language is None for hit in hits)

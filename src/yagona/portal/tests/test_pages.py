@@ -168,3 +168,21 @@ def test_without_the_exchange_the_applicant_answers_by_hand(people, monkeypatch)
     application = Application.objects.get()
     page = client.get(f"/applications/{application.uuid}/page/purpose/").content.decode()
     assert 'name="purpose"' in page
+
+
+@pytest.mark.django_db
+def test_search_names_another_language_only_when_its_name_alone_matched(settings):
+    """A Russian typo on the tj pack ('пасспорт' folds to the English 'passport') shows
+    no English subtitle under the results."""
+    from pathlib import Path
+
+    from yagona.catalogue.packs import load_pack
+
+    load_pack(SYSTEM, Path(settings.COUNTRIES_DIR) / "tj")
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = client.get("/search/?q=пасспорт").content.decode()
+    assert "/services/passport-issue/" in html and '<p lang="en">' not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "tg"
+    html = client.get("/search/?q=пасспорт").content.decode()
+    assert html.count('<p lang="en">') == 1  # the passport service's English name matched

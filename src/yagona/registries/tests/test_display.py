@@ -74,3 +74,28 @@ def test_the_record_history_shows_values_not_a_dump(dotted):
         f"/office/registries/population/records/{record.uuid}/").content.decode()
     assert "Number: B7654321" in page and "Issued: 04.03.2024" in page
     assert "{&#x27;" not in page and "2024-03-04" not in page
+
+
+@pytest.mark.django_db
+def test_the_registry_search_reads_and_names_the_packs_date_format(dotted):
+    services.create(SYSTEM, "population", person(1))
+    services.create(SYSTEM, "population", person(2, birth_date="1991-06-02"))
+    accounts.grant_role(SYSTEM, dotted["other"], Agency.objects.get(code="REG"),
+                        Role.REGISTRY_KEEPER)
+    client = official(dotted["other"])
+    page = client.get("/office/registries/population/").content.decode()
+    assert "DD.MM.YYYY" in page and "YYYY-MM-DD" not in page
+    for typed in ("01.05.1990", "1990-05-01", "05.1990"):
+        page = client.get("/office/registries/population/", {"q": typed}).content.decode()
+        assert "01.05.1990" in page and "02.06.1991" not in page, typed
+
+
+@pytest.mark.django_db
+def test_the_record_history_names_the_platform_not_system(dotted):
+    services.create(SYSTEM, "population", person(1))
+    record = Record.objects.get()
+    accounts.grant_role(SYSTEM, dotted["other"], Agency.objects.get(code="REG"),
+                        Role.REGISTRY_KEEPER)
+    page = official(dotted["other"]).get(
+        f"/office/registries/population/records/{record.uuid}/").content.decode()
+    assert "<td>the platform (import)</td>" in page and "<td>system</td>" not in page
