@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yagona.portal import views
+from yagona.portal import account_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,14 +16,14 @@ urlpatterns = [
     path("applications/<str:uuid>/submitted/", views.submitted, name="submitted"),
     path("applications/<str:uuid>/", views.application_detail, name="application"),
     path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
-    path("account/", views.account, name="account"),
+    path("account/", account_views.account, name="account"),
     path("account/applications/", views.application_list, name="applications"),
-    path("account/inbox/", views.inbox, name="inbox"),
-    path("account/registers/", views.my_registers, name="registers"),
-    path("account/registers/<str:code>/report/", views.report_wrong_data,
+    path("account/inbox/", account_views.inbox, name="inbox"),
+    path("account/registers/", account_views.my_registers, name="registers"),
+    path("account/registers/<str:code>/report/", account_views.report_wrong_data,
          name="report-wrong-data"),
-    path("account/data-usage/", views.data_usage, name="data-usage"),
-    path("account/consents/", views.consents, name="consents"),
-    path("account/inbox/<int:item_id>/read/", views.inbox_read, name="inbox-read"),
+    path("account/data-usage/", account_views.data_usage, name="data-usage"),
+    path("account/consents/", account_views.consents, name="consents"),
+    path("account/inbox/<int:item_id>/read/", account_views.inbox_read, name="inbox-read"),
     path("language/<str:code>/", views.set_language, name="set-language"),
 ]
