@@ -32,9 +32,9 @@ from yagona.core import audit
 from yagona.core.countries import active_pack
 
 
-def start(user, service, party_key: str = "self", *, idempotency_key: str | None = None,
-          channel: str = Channel.ONLINE) -> Application:
-    """Open a draft for oneself or for someone the user may represent."""
+def _party(user, service, party_key: str):
+    """Whom the user applies for (themselves or someone they represent) and its kind, or
+    404; a service not open to that kind of applicant is refused."""
     if not service.online or not service.active:
         raise Http404
     party = accounts.party_by_key(user, party_key, service.code)
@@ -43,6 +43,13 @@ def start(user, service, party_key: str = "self", *, idempotency_key: str | None
     kind = "person" if party.kind in ("self", "person") else "organisation"
     if kind not in (service.applicant_kinds or ["person"]):
         raise ValidationError(_("This service is not available for this applicant."))
+    return party, kind
+
+
+def start(user, service, party_key: str = "self", *, idempotency_key: str | None = None,
+          channel: str = Channel.ONLINE) -> Application:
+    """Open a draft for oneself or for someone the user may represent."""
+    party, kind = _party(user, service, party_key)
     if idempotency_key:
         existing = Application.objects.filter(created_by=user,
                                               idempotency_key=idempotency_key).first()
@@ -219,14 +226,7 @@ def apply_in_one_go(user, service, answers: dict, *, party_key: str = "self",
     unknown = form.unknown_fields({**answers, **(documents or {})})
     if unknown:
         _refuse_tampering(user, service, unknown, Channel.API)
-    if not service.online or not service.active:
-        raise Http404
-    party = accounts.party_by_key(user, party_key, service.code)
-    if party is None:
-        raise Http404
-    kind = "person" if party.kind in ("self", "person") else "organisation"
-    if kind not in (service.applicant_kinds or ["person"]):
-        raise ValidationError(_("This service is not available for this applicant."))
+    party, kind = _party(user, service, party_key)
     cleaned = form.clean({k: v for k, v in answers.items() if not form.fields[k].is_file})
     errors = form.errors({**cleaned, **(documents or {})})
     if errors:  # refused before anything is written
