@@ -1,5 +1,6 @@
 """A minimal country pack written to a folder: proof that a country is data only."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -148,8 +149,11 @@ def write_pack(folder: Path, services=(BIRTH, TAX_CERTIFICATE, OFFLINE)) -> Path
     dump("agencies.yaml", AGENCIES)
     dump("life_events.yaml", LIFE_EVENTS)
     dump("demo.yaml", DEMO)
-    for service in services:
-        dump(f"services/{service['code']}.yaml", service)
+    for index, service in enumerate(services):
+        # Named by its code; a broken code under test (any value) by its place instead.
+        code = service.get("code")
+        name = code if isinstance(code, str) and re.fullmatch(r"[\w-]+", code) else index
+        dump(f"services/{name}.yaml", service)
     (folder / "registries").mkdir(exist_ok=True)
     dump("registries/population.yaml", POPULATION)
     dump("people.yaml", PEOPLE)
