@@ -2,8 +2,10 @@
 values, dates in the pack's date format, nested objects (the identity document, the
 address) as labelled subfields, never a raw code or a JSON dump."""
 
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
+from yagona.core.countries import active_pack
 from yagona.core.display import format_date
 from yagona.core.text import localized
 from yagona.registries.models import RegistryVersion
@@ -20,11 +22,25 @@ def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
         if isinstance(value, dict) and value:
             label = display_label(schema, name)
             rows += [(f"{label}: {display_label(schema, f'{name}.{key}')}",
-                      display_text(schema, f"{name}.{key}", value[key]))
+                      _in_its_language(schema, f"{name}.{key}", value[key]))
                      for key in _ordered(schema, name, value)]
         else:
-            rows.append((display_label(schema, name), display_text(schema, name, value)))
+            rows.append((display_label(schema, name), _in_its_language(schema, name, value)))
     return rows
+
+
+def _in_its_language(schema: RegistryVersion, path: str, value):
+    """A value's text, marked with the language it is held in when that is not the page's:
+    registers keep free text (an address, a name) in the state language, the pack's
+    first, and a Russian page must not pass it off as Russian."""
+    text = display_text(schema, path, value)
+    free = (isinstance(value, str) and not (schema.value_labels.get(path) or {}).get(value)
+            and (_property(schema, path) or {}).get("format") != "date")
+    held_in = active_pack().languages[0]
+    if free and held_in != (get_language() or "").split("-")[0] and any(
+            c.isalpha() for c in text):
+        return format_html('<span lang="{}">{}</span>', held_in, text)
+    return text
 
 
 def display_label(schema: RegistryVersion, field: str) -> str:

@@ -99,3 +99,24 @@ def test_the_record_history_names_the_platform_not_system(dotted):
     page = official(dotted["other"]).get(
         f"/office/registries/population/records/{record.uuid}/").content.decode()
     assert "<td>the platform (import)</td>" in page and "<td>system</td>" not in page
+
+
+@pytest.mark.django_db
+def test_free_text_is_marked_with_the_language_it_is_held_in(settings):
+    """A register keeps an address in the state language (the pack's first): on a Russian
+    page it is marked lang="tg", not passed off as Russian; labels and dates are not."""
+    load_pack(SYSTEM, Path(settings.COUNTRIES_DIR) / "tj")
+    schema = queries.version(queries.registry("population"))
+    address = {"region": "Душанбе", "city": "Душанбе", "street": "хиёбони Рӯдакӣ", "house": "25"}
+    data = {"address": address, "sex": "f", "birth_date": "1990-05-01"}
+    with translation.override("ru"):
+        rows = dict(queries.display_rows(schema, data))
+        street = f'{queries.display_label(schema, "address")}: ' \
+                 f'{queries.display_label(schema, "address.street")}'
+        sex = queries.display_label(schema, "sex")
+    assert rows[street] == '<span lang="tg">хиёбони Рӯдакӣ</span>'
+    assert "25" in rows.values()  # a house number is in no language
+    assert rows[sex] == "Женский" and "01.05.1990" in rows.values()
+    with translation.override("tg"):
+        rows = dict(queries.display_rows(schema, data))
+    assert "хиёбони Рӯдакӣ" in rows.values()
