@@ -2,39 +2,34 @@
 e-mails after commit. Subscribed in NotificationsConfig.ready(); each runs in the
 publisher's transaction."""
 
+from yagona.accounts import queries as accounts
+from yagona.agencies import queries as agencies
+from yagona.applications import queries as applications
 from yagona.core import events
 from yagona.notifications.services import notify, notify_data_read
+from yagona.registries import queries as registries
 
 
 @events.subscribe("application.stepped")
 def application_stepped(application: int, action: str, note: str = "") -> None:
-    from yagona.applications import queries
-
-    found = queries.for_notice(application)
-    notify(queries.applicant_side(found), found, action,
+    found = applications.for_notice(application)
+    notify(applications.applicant_side(found), found, action,
            {"number": found.reference, "status": found.status, "note": note,
             "service": found.service.code})
 
 
 @events.subscribe("application.message")
 def application_message(application: int, from_agency: bool) -> None:
-    from yagona.applications import queries
-
     if not from_agency:  # the agency reads its messages in the back office
         return
-    found = queries.for_notice(application)
-    notify(queries.applicant_side(found), found, "message", {"number": found.reference})
+    found = applications.for_notice(application)
+    notify(applications.applicant_side(found), found, "message", {"number": found.reference})
 
 
 @events.subscribe("registry.record_read")
 def record_read(people: list[str], registry: str, reader: str, purpose: str = "") -> None:
     """A read outside any application the person started is told to them (an application
     of theirs is named by its number in the purpose)."""
-    from yagona.accounts import queries as accounts
-    from yagona.agencies import queries as agencies
-    from yagona.applications import queries as applications
-    from yagona.registries import queries as registries
-
     person = next(filter(None, map(accounts.person, people)), None)
     if person is None:
         return
@@ -47,8 +42,6 @@ def record_read(people: list[str], registry: str, reader: str, purpose: str = ""
 
 @events.subscribe("registry.correction_answered")
 def correction_answered(request: int) -> None:
-    from yagona.registries import queries as registries
-
     found = registries.correction_request(request)
     notify([found.person], None, "correction_answered",
            {"registry": found.record.registry.display_name, "status": found.status,
