@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "yagona.catalogue",
     "yagona.applications",
     "yagona.registries",
+    "yagona.signing",
     "yagona.exchange",
     "yagona.notifications",
     "yagona.portal",
