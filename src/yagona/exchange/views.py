@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yagona.core import audit
 from yagona.core.permissions import PUBLIC, permission
-from yagona.exchange import ca, globalconf, queries, services, tsa
+from yagona.exchange import ca, globalconf, queries, services
 from yagona.exchange.ids import BadIdentifier, SubsystemId
 from yagona.registries import queries as registries
+from yagona.signing import tsa
 
 
 @permission(PUBLIC)  # signed and public, as X-Road's: nodes check it against their anchor

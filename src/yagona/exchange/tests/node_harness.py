@@ -24,8 +24,9 @@ import pytest
 import yaml
 
 from yagona.core.audit import SYSTEM
-from yagona.exchange import ca, services, tsa
+from yagona.exchange import ca, services
 from yagona.exchange.node.messagelog import MessageLog
+from yagona.signing import tsa
 
 TIMEOUT = 5  # seconds a node waits for the next hop
 BOUND = 90  # seconds a test waits at most for a state (a bound, never a pace)

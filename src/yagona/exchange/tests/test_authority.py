@@ -18,6 +18,7 @@ from yagona.core.audit import SYSTEM, AuditEntry
 from yagona.exchange import ca, globalconf, services
 from yagona.exchange.ids import PART, BadIdentifier, MemberId, ServiceId, SubsystemId
 from yagona.exchange.node.conf import ConfError, Configuration, verify
+from yagona.signing import authority
 
 part = st.from_regex(PART, fullmatch=True)
 
@@ -168,7 +169,7 @@ def test_nodes_refuse_a_forged_altered_or_expired_configuration(country):
     with pytest.raises(ConfError, match="signature"):
         verify(f"{head}.{altered}.{signature}", anchor)
     with pytest.raises(ConfError, match="anchor"):  # another authority's root
-        verify(document, ca._root(ca.new_key()))
+        verify(document, authority._root(ca.new_key()))
     with pytest.raises(ConfError, match="expired"):
         verify(document, anchor, now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
     with pytest.raises(ConfError, match="not a signed"):
