@@ -104,6 +104,20 @@ COUNTRY = os.environ.get("YAGONA_COUNTRY", "tj")
 EXCHANGE_DIR = Path(os.environ.get("EXCHANGE_DIR", VAR_DIR / "exchange"))
 EXCHANGE_INSTANCE = os.environ.get("EXCHANGE_INSTANCE", "")  # else the pack's code, TJ
 EXCHANGE_CONF_VALIDITY = int(os.environ.get("EXCHANGE_CONF_VALIDITY", "600"))
+# The signing hierarchy (signing.pki): the issuing authorities' keys and, with the file
+# key store, the seals' and persons' signing keys (0600 files) live here. An HSM takes the
+# signing keys instead with SIGNING_KEYSTORE=pkcs11 (docs/signatures.md).
+SIGNING_DIR = Path(os.environ.get("SIGNING_DIR", VAR_DIR / "signing"))
+SIGNING_KEYSTORE = os.environ.get("SIGNING_KEYSTORE", "file")  # file | pkcs11
+PKCS11_MODULE = os.environ.get("PKCS11_MODULE", "")
+PKCS11_TOKEN = os.environ.get("PKCS11_TOKEN", "")
+PKCS11_PIN = os.environ.get("PKCS11_PIN", "")
+# Where people reach the platform: QR codes on documents and the certificates' CRL and
+# OCSP addresses name it, so it must be the public address in production.
+PUBLIC_URL = os.environ.get("YAGONA_PUBLIC_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not PUBLIC_URL.startswith("https://"):
+    raise ImproperlyConfigured("Production mode needs YAGONA_PUBLIC_URL (https://...).")
+PUBLIC_URL = PUBLIC_URL.rstrip("/")
 COUNTRIES_DIR = Path(os.environ.get("YAGONA_COUNTRIES_DIR", PROJECT_DIR / "countries"))
 
 INSTALLED_APPS = [

@@ -158,6 +158,17 @@ def enable_totp(actor: audit.Actor, user: User, secret: str) -> None:
         audit.record(actor, "account.totp_enabled", "user", user.username)
 
 
+def check_totp(user: User, code: str) -> bool:
+    """Whether ``code`` is the person's authenticator code now (each code works once)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    authenticator = Authenticator.objects.filter(user=user,
+                                                 type=Authenticator.Type.TOTP).first()
+    code = "".join((code or "").split())
+    return bool(authenticator and code.isdigit() and TOTP(authenticator).validate_code(code))
+
+
 def note_token_use(row: ApiToken) -> None:
     """Record when a token was last used, at most once a minute to spare the database.
     Bookkeeping, not a change of the account: not audited."""

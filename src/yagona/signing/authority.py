@@ -9,6 +9,7 @@ RSA, which RFC 3161 tools expect first.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,8 +162,18 @@ class Authority:
                     f"No authority in {self.folder}: run "
                     "'yagona exchange init-authority' once, and keep its keys safe.")
             create(self.folder)
-        self.root, self.conf, self.tsa = (self._load(n) for n in FILES)
+        self.root, self.conf, self.tsa = _pairs(str(self.folder), _written(self.folder))
 
-    def _load(self, label: str) -> KeyPair:
-        return KeyPair(read_key(self.folder / f"{label}.key"),
-                       x509.load_pem_x509_certificate((self.folder / f"{label}.pem").read_bytes()))
+
+def _written(folder: Path) -> tuple:
+    return tuple((folder / f"{label}.pem").stat().st_mtime_ns for label in FILES)
+
+
+@functools.lru_cache(maxsize=8)
+def _pairs(folder: str, _written: tuple) -> tuple[KeyPair, ...]:
+    # Loading keys (an RSA key above all) costs more than signing with them: once per
+    # process, again only when the files change.
+    return tuple(KeyPair(read_key(Path(folder) / f"{label}.key"),
+                         x509.load_pem_x509_certificate((Path(folder) / f"{label}.pem")
+                                                        .read_bytes()))
+                 for label in FILES)

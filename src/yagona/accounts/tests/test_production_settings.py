@@ -13,7 +13,8 @@ STRONG = secrets.token_urlsafe(50)
 def load_settings(tmp_path, **env):
     """Import the settings module with this environment; (exit code, output)."""
     base = {k: v for k, v in os.environ.items()
-            if k not in {"YAGONA_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "YAGONA_TESTING"}}
+            if k not in {"YAGONA_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "YAGONA_TESTING",
+                          "YAGONA_PUBLIC_URL"}}
     base.update(YAGONA_VAR=str(tmp_path), **env)
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='yagona.settings'; "
             "from django.conf import settings; settings.INSTALLED_APPS; "
@@ -26,7 +27,8 @@ def load_settings(tmp_path, **env):
 
 def production(tmp_path, **env):
     return load_settings(tmp_path, **{"YAGONA_MODE": "production", "SECRET_KEY": STRONG,
-                                      "ALLOWED_HOSTS": "portal.example", **env})
+                                      "ALLOWED_HOSTS": "portal.example",
+                                      "YAGONA_PUBLIC_URL": "https://portal.example", **env})
 
 
 def test_a_sound_production_configuration_starts_with_a_strict_csp(tmp_path):
@@ -34,6 +36,13 @@ def test_a_sound_production_configuration_starts_with_a_strict_csp(tmp_path):
     assert code == 0, out
     assert "csp.middleware.CSPMiddleware" in out
     assert "'default-src': [\"'self'\"]" in out
+
+
+@pytest.mark.parametrize("url", ["", "http://portal.example"])
+def test_production_needs_an_https_public_address(tmp_path, url):
+    code, out = production(tmp_path, YAGONA_PUBLIC_URL=url)
+    assert code != 0
+    assert "YAGONA_PUBLIC_URL" in out
 
 
 @pytest.mark.parametrize("hosts", ["*", "portal.example,*"])

@@ -1,0 +1,103 @@
+"""The signing room's door: seal and sign documents, keep them for their holders,
+issue and revoke certificates. Other rooms call these; every change is audited.
+
+    seal(pdf, agency, official=None, ...)   an agency's result: the official's
+                                            signature (when given) plus the agency seal
+    certificate_of(user, agency=None)        a person's signing certificate, issued on
+                                            first need (official or citizen profile)
+    revoke(actor, serial, reason)            CRLs and OCSP say so at once
+"""
+
+import hashlib
+import uuid as uuid_module
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from yagona.core import audit
+from yagona.core.countries import active_pack
+from yagona.signing import pades, pki
+from yagona.signing.models import Certificate, SignedDocument
+
+
+def _state_language_name(names: dict) -> str:
+    languages = active_pack().languages
+    return next((names[code] for code in languages if names.get(code)), "") or \
+        next(iter(names.values()), "")
+
+
+def seal_certificate(agency) -> Certificate:
+    """The agency's seal certificate, issued on first need (audited)."""
+    row = pki.current(Certificate.Profile.SEAL, agency.code, agency.code)
+    if row is not None:
+        return row
+    with transaction.atomic():
+        name = _state_language_name(agency.name)
+        row = pki.issue(Certificate.Profile.SEAL, holder=agency.code, agency_code=agency.code,
+                        common_name=_state_language_name(agency.short_name) or name,
+                        organisation=name)
+        audit.record(audit.SYSTEM, "signing.certificate_issued", "certificate", row.serial,
+                     {"profile": row.profile, "holder": row.holder}, agency=agency.code)
+    return row
+
+
+def certificate_of(user, agency=None, role: str = "") -> Certificate:
+    """A person's signing certificate: an official's for an agency, else a citizen's."""
+    profile = Certificate.Profile.OFFICIAL if agency else Certificate.Profile.CITIZEN
+    code = agency.code if agency else ""
+    row = pki.current(profile, user.username, code)
+    if row is not None:
+        return row
+    with transaction.atomic():
+        row = pki.issue(profile, holder=user.username, agency_code=code,
+                        common_name=user.display_name,
+                        organisation=_state_language_name(agency.name) if agency else "",
+                        title=role)
+        audit.record(audit.Actor(user=user), "signing.certificate_issued", "certificate",
+                     row.serial, {"profile": row.profile, "holder": row.holder},
+                     agency=code)
+    return row
+
+
+def seal(pdf: bytes, agency, *, official=None, official_role: str = "", kind: str,
+         title: dict, holder_kind: str = "person", holder_id: str = "", reference: str = "",
+         source: str = "", filename: str = "", document_id=None) -> SignedDocument:
+    """Sign ``pdf`` as the agency's (the official's signature first, when given, then
+    the agency seal, PAdES B-LT), keep it, audit it. The official's confirmation (their
+    second factor) is the caller's to check first, since it depends on the channel.
+    Raises ``pades.NotAPdf`` for a file that cannot be signed."""
+    rows = []
+    if official is not None:
+        rows.append(pades.Signature(certificate_of(official, agency, official_role),
+                                    "Official", reason=reference))
+    rows.append(pades.Signature(seal_certificate(agency), "Seal", reason=reference))
+    signed = pades.sign(pdf, rows)
+    document_id = document_id or uuid_module.uuid4()
+    with transaction.atomic():
+        document = SignedDocument(
+            uuid=document_id, kind=kind, title=title, holder_kind=holder_kind,
+            holder_id=holder_id, agency_code=agency.code, reference=reference, source=source,
+            filename=filename or f"{reference or document_id}.pdf", size=len(signed),
+            sha256=hashlib.sha256(signed).hexdigest(), issued_at=timezone.now(),
+            signers=[{"name": s.certificate.common_name, "profile": s.certificate.profile,
+                      "serial": s.certificate.serial} for s in rows])
+        document.file.save(f"{document_id}.pdf", ContentFile(signed), save=False)
+        document.save()
+        actor = audit.Actor(user=official) if official is not None else audit.SYSTEM
+        audit.record(actor, "signing.document_sealed", "signed_document", document.uuid,
+                     {"kind": kind, "reference": reference, "sha256": document.sha256,
+                      "signers": [s["serial"] for s in document.signers]},
+                     agency=agency.code)
+    return document
+
+
+def revoke(actor: audit.Actor, serial: str, reason: str = "unspecified") -> Certificate:
+    """Revoke a certificate of the hierarchy (the caller checked who may)."""
+    with transaction.atomic():
+        row = Certificate.objects.select_for_update().get(serial=serial)
+        if row.revoked_at is None:
+            pki.revoke(row, reason)
+            audit.record(actor, "signing.certificate_revoked", "certificate", row.serial,
+                         {"reason": reason, "holder": row.holder}, agency=row.agency_code)
+    return row

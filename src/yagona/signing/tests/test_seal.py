@@ -1,0 +1,116 @@
+"""Sealing: the official's signature and the agency seal, timestamped, with the
+validation material embedded (PAdES B-LT); certificates by profile; revocation."""
+
+import subprocess
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtensionOID, NameOID
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+from yagona.agencies.models import Agency
+from yagona.core.audit import SYSTEM, AuditEntry
+from yagona.signing import pades, pki, services
+from yagona.signing.models import Certificate
+from yagona.signing.tests.helpers import plain_pdf
+
+
+@pytest.fixture
+def reg(people):
+    return Agency.objects.get(code="REG")
+
+
+@pytest.mark.django_db
+def test_a_sealed_result_carries_the_officials_signature_and_the_seal(people, reg):
+    document = services.seal(plain_pdf(), reg, official=people["operator"],
+                             official_role="operator", kind="result", title={"en": "Decision"},
+                             holder_id=people["citizen"].username, reference="REG-2026-000001")
+    signed = document.file.read()
+    signatures = pades.signatures_in(signed)
+    assert [s.field_name for s in signatures] == ["Official", "Seal"]
+    official, seal = (s.signer_cert for s in signatures)
+    assert official.subject.native["serial_number"] == f"PNOXX-{people['operator'].username}"
+    assert seal.subject.native["organization_identifier"] == "GOVXX-REG"
+    for signature in signatures:  # each has its own timestamp from the platform TSA
+        stamps = list(extract_tst_data_iter(signature.signer_info, signed=False))
+        assert len(stamps) == 1
+        assert stamps[0]["certificates"][0].chosen.subject.native["common_name"] \
+            == "Yagona timestamping"
+    assert document.sha256 and document.signers[1]["profile"] == "seal"
+    assert AuditEntry.objects.filter(action="signing.document_sealed",
+                                     object_id=str(document.uuid)).exists()
+
+
+@pytest.mark.django_db
+def test_profiles_give_the_key_usages_and_publication_points(people, reg):
+    row = services.certificate_of(people["operator"], reg, "operator")
+    certificate = pki.load(row)
+    usage = certificate.extensions.get_extension_for_oid(ExtensionOID.KEY_USAGE).value
+    assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
+    assert not certificate.extensions.get_extension_for_oid(
+        ExtensionOID.BASIC_CONSTRAINTS).value.ca
+    points = certificate.extensions.get_extension_for_oid(
+        ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+    assert points[0].full_name[0].value.endswith("/pki/persons.crl")
+    assert certificate.subject.get_attributes_for_oid(NameOID.TITLE)[0].value == "operator"
+    issuer = pki.hierarchy().authorities["persons"].certificate
+    certificate.verify_directly_issued_by(issuer)
+    issuer.verify_directly_issued_by(pki.hierarchy().root.certificate)
+    # The same person and agency get the same certificate until it is revoked.
+    assert services.certificate_of(people["operator"], reg, "operator") == row
+    citizen = services.certificate_of(people["citizen"])
+    assert citizen.profile == Certificate.Profile.CITIZEN and not citizen.agency_code
+
+
+@pytest.mark.django_db
+def test_revocation_reaches_the_crl_and_ocsp(people, reg):
+    row = services.certificate_of(people["citizen"])
+    good = ocsp.load_der_ocsp_response(pki.status_of(row))
+    assert good.certificate_status == ocsp.OCSPCertStatus.GOOD
+    services.revoke(SYSTEM, row.serial, "key_compromise")
+    row.refresh_from_db()
+    answer = ocsp.load_der_ocsp_response(pki.status_of(row))
+    assert answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert answer.revocation_reason == x509.ReasonFlags.key_compromise
+    crl = x509.load_der_x509_crl(pki.crl("persons"))
+    assert crl.get_revoked_certificate_by_serial_number(int(row.serial, 16)) is not None
+    assert crl.is_signature_valid(pki.hierarchy().authorities["persons"].key.public_key())
+    assert services.certificate_of(people["citizen"]) != row  # a new one on next need
+    assert AuditEntry.objects.filter(action="signing.certificate_revoked").exists()
+
+
+@pytest.mark.django_db
+def test_ocsp_requests_are_answered_as_rfc_6960_says(people, reg, tmp_path):
+    row = services.certificate_of(people["citizen"])
+    issuer = pki.hierarchy().authorities["persons"].certificate
+    request = ocsp.OCSPRequestBuilder().add_certificate(
+        pki.load(row), issuer, hashes.SHA1()).build()  # openssl's default hash
+    answer = ocsp.load_der_ocsp_response(pki.ocsp_answer("persons", request.public_bytes(
+        serialization.Encoding.DER)))
+    assert answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+    assert answer.certificate_status == ocsp.OCSPCertStatus.GOOD
+    malformed = ocsp.load_der_ocsp_response(pki.ocsp_answer("persons", b"nonsense"))
+    assert malformed.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+    other = ocsp.OCSPRequestBuilder().add_certificate(  # asked of the wrong authority
+        pki.load(row), issuer, hashes.SHA256()).build()
+    refused = ocsp.load_der_ocsp_response(pki.ocsp_answer("seals", other.public_bytes(
+        serialization.Encoding.DER)))
+    assert refused.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+
+
+@pytest.mark.django_db
+def test_poppler_finds_both_signatures_intact(people, reg, tmp_path):
+    document = services.seal(plain_pdf(), reg, official=people["operator"], kind="result",
+                             title={}, reference="REG-2026-000002")
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(document.file.read())
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid.") == 2, out
+    tampered = bytearray(path.read_bytes())
+    at = tampered.index(b"page 1")
+    tampered[at:at + 6] = b"PAGE 1"
+    path.write_bytes(bytes(tampered))
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." not in out, out
