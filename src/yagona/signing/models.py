@@ -123,6 +123,8 @@ class SignatureRequest(models.Model):
     content = models.FileField(upload_to="to-sign/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     check_code = models.CharField(max_length=8)  # shown on both screens
+    channel = models.CharField(max_length=8, default="totp")  # or sms: how they confirm
+    sms_code_sha256 = models.CharField(max_length=64, blank=True)  # only for sms
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

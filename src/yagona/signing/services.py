@@ -101,3 +101,32 @@ def revoke(actor: audit.Actor, serial: str, reason: str = "unspecified") -> Cert
             audit.record(actor, "signing.certificate_revoked", "certificate", row.serial,
                          {"reason": reason, "holder": row.holder}, agency=row.agency_code)
     return row
+
+
+def sign_as_person(user, pdf: bytes, *, kind: str, title: dict, source: str = "",
+                   reference: str = "") -> SignedDocument:
+    """Sign ``pdf`` with the person's own (citizen) key, PAdES B-LT. Only for
+    ``signing.remote.confirm``, once the person confirmed; the document is theirs."""
+    row = certificate_of(user)
+    signed = pades.sign(pdf, [pades.Signature(row, "Signature", reason=reference)])
+    with transaction.atomic():
+        document = SignedDocument(
+            kind=kind, title=title, holder_kind="person", holder_id=user.username,
+            reference=reference, source=source, filename=f"{reference or 'signed'}.pdf",
+            size=len(signed), sha256=hashlib.sha256(signed).hexdigest(),
+            issued_at=timezone.now(),
+            signers=[{"name": row.common_name, "profile": row.profile, "serial": row.serial}])
+        document.file.save(f"{document.uuid}.pdf", ContentFile(signed), save=False)
+        document.save()
+        audit.record(audit.Actor(user=user), "signing.document_signed", "signed_document",
+                     document.uuid, {"kind": kind, "sha256": document.sha256,
+                                     "signer": row.serial, "source": source})
+    return document
+
+
+def is_uuid(value) -> bool:
+    try:
+        uuid_module.UUID(str(value))
+    except ValueError:
+        return False
+    return True
