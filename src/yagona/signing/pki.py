@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID
@@ -206,20 +207,26 @@ class BadOcspRequest(ValueError):
     pass
 
 
+def ocsp_refusal(status: ocsp.OCSPResponseStatus) -> bytes:
+    """An unsuccessful OCSP response (malformedRequest, unauthorized, ...), DER."""
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(
+        serialization.Encoding.DER)
+
+
 def ocsp_answer(issuer: str, request_der: bytes) -> bytes:
     """The DER OCSP response for a request about one of the issuer's certificates."""
     try:
         request = ocsp.load_der_ocsp_request(request_der)
-    except ValueError:
-        return ocsp.OCSPResponseBuilder.build_unsuccessful(
-            ocsp.OCSPResponseStatus.MALFORMED_REQUEST).public_bytes(serialization.Encoding.DER)
+        # Parsed lazily: read every part here, so that bad DER anywhere is malformed.
+        serial, algorithm = request.serial_number, request.hash_algorithm
+        key_hash, extensions = request.issuer_key_hash, list(request.extensions)
+    except (ValueError, UnsupportedAlgorithm):  # bad DER, or a hash we do not know
+        return ocsp_refusal(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
     pair = hierarchy().issuer_pair(issuer)
-    row = Certificate.objects.filter(issuer=issuer,
-                                     serial=f"{request.serial_number:x}").first()
-    if row is None or request.issuer_key_hash != _key_hash(pair, request.hash_algorithm):
-        return ocsp.OCSPResponseBuilder.build_unsuccessful(
-            ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(serialization.Encoding.DER)
-    return status_of(row, request.hash_algorithm, request.extensions)
+    row = Certificate.objects.filter(issuer=issuer, serial=f"{serial:x}").first()
+    if row is None or key_hash != _key_hash(pair, algorithm):
+        return ocsp_refusal(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    return status_of(row, algorithm, extensions)
 
 
 def _key_hash(pair, algorithm) -> bytes:
