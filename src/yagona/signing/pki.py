@@ -175,17 +175,19 @@ def signer(row: Certificate):
 
 
 def crl(issuer: str) -> bytes:
-    """The issuer's current CRL (DER). Made again only when a revocation changed it, or
-    when the last one is half-way to its nextUpdate."""
+    """The issuer's current CRL (DER). Made again when the last one is half-way to its
+    nextUpdate, and at once after a revocation: issued then, with a greater CRL number
+    (RFC 5280 §5.2.3), so that relying parties holding the older one take the new one."""
     revoked = Certificate.objects.filter(issuer=issuer, revoked_at__isnull=False)
-    state = revoked.aggregate(latest=Max("revoked_at"))["latest"]
+    latest = revoked.aggregate(latest=Max("revoked_at"))["latest"]
     hour = authority.now().replace(minute=0, second=0, microsecond=0)
-    return _crl(issuer, str(state), hour - dt.timedelta(hours=hour.hour % (CRL_HOURS // 2)),
+    this_update = hour - dt.timedelta(hours=hour.hour % (CRL_HOURS // 2))
+    return _crl(issuer, max(this_update, latest) if latest else this_update,
                 authority.fingerprint(hierarchy().root.certificate))
 
 
 @functools.lru_cache(maxsize=16)
-def _crl(issuer: str, _state: str, this_update: dt.datetime, _root: str) -> bytes:
+def _crl(issuer: str, this_update: dt.datetime, _root: str) -> bytes:
     pair = hierarchy().issuer_pair(issuer)
     builder = (x509.CertificateRevocationListBuilder()
                .issuer_name(pair.certificate.subject)
@@ -193,7 +195,9 @@ def _crl(issuer: str, _state: str, this_update: dt.datetime, _root: str) -> byte
                .next_update(this_update + dt.timedelta(hours=CRL_HOURS))
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                    pair.key.public_key()), False)
-               .add_extension(x509.CRLNumber(int(this_update.timestamp())), False))
+               # Microseconds: two revocations within a second make two CRL numbers.
+               .add_extension(x509.CRLNumber(int(this_update.timestamp() * 1_000_000)),
+                              False))
     for row in Certificate.objects.filter(issuer=issuer, revoked_at__isnull=False):
         entry = (x509.RevokedCertificateBuilder().serial_number(int(row.serial, 16))
                  .revocation_date(row.revoked_at))
