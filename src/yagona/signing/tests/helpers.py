@@ -4,6 +4,7 @@ check them independently."""
 import io
 import os
 import shutil
+import subprocess
 
 import pytest
 from reportlab.pdfgen import canvas
@@ -29,3 +30,16 @@ def tool(name: str) -> str:
         pytest.skip(f"{name} is not installed (Debian: poppler-utils, libnss3-tools, "
                     "softhsm2, opensc)")
     return path
+
+
+def nss_database(folder, root_pem) -> str:
+    """An NSS database (for pdfsig) that trusts the given root and nothing else."""
+    certutil = tool("certutil")
+    folder.mkdir(parents=True, exist_ok=True)
+    database = f"sql:{folder}"
+    for args in (["-N", "--empty-password"],
+                 ["-A", "-n", "yagona", "-t", "C,C,C", "-i", str(root_pem)]):
+        made = subprocess.run([certutil, *args, "-d", database], capture_output=True,
+                              text=True, timeout=60)
+        assert made.returncode == 0, made
+    return database

@@ -16,7 +16,7 @@ from cryptography import x509
 from yagona.agencies.models import Agency
 from yagona.core.audit import SYSTEM
 from yagona.signing import authority, pades, pki, services
-from yagona.signing.tests.helpers import plain_pdf, tool
+from yagona.signing.tests.helpers import nss_database, plain_pdf, tool
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads the rows
 
@@ -120,16 +120,7 @@ def sealed(people, live):
 
 @pytest.fixture
 def nss(chain, tmp_path):
-    """An NSS database that trusts our root and nothing else."""
-    certutil = tool("certutil")
-    folder = tmp_path / "nss"
-    folder.mkdir()
-    database = f"sql:{folder}"
-    assert run(certutil, "-N", "--empty-password", "-d", database).returncode == 0
-    added = run(certutil, "-A", "-n", "yagona", "-t", "C,C,C", "-i", chain["root"],
-                "-d", database)
-    assert added.returncode == 0, added
-    return database
+    return nss_database(tmp_path / "nss", chain["root"])
 
 
 def pdfsig(pdf: bytes, nss: str, folder: Path) -> str:
