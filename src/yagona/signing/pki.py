@@ -71,11 +71,28 @@ class Hierarchy:
         return self.root if issuer == "root" else self.authorities[issuer]
 
 
+def _folder() -> Path:
+    return Path(settings.SIGNING_DIR) / "ca"
+
+
 def hierarchy() -> Hierarchy:
     """The root and both issuing authorities (made on first use outside production)."""
     root = authority.Authority().root
-    folder = Path(settings.SIGNING_DIR) / "ca"
-    return _load(authority.fingerprint(root.certificate), str(folder), root)
+    return _load(authority.fingerprint(root.certificate), str(_folder()), root)
+
+
+def create_authorities() -> list[Certificate]:
+    """Make both issuing authorities under the platform root, once: refuses if either
+    is there already (``yagona signing init``; the caller audits). Production makes
+    them only so."""
+    root, folder = authority.Authority().root, _folder()
+    present = sorted(path.name for name in AUTHORITIES
+                     for path in (folder / f"{name}.key", folder / f"{name}.pem")
+                     if path.exists())
+    if present:
+        raise FileExistsError(f"{folder} already holds {', '.join(present)}")
+    return [_make_authority(root, name, title, folder / f"{name}.key", folder / f"{name}.pem")
+            for name, title in AUTHORITIES.items()]
 
 
 @functools.lru_cache(maxsize=8)
@@ -96,7 +113,7 @@ def _load(_root_fingerprint: str, folder: str, root: authority.KeyPair) -> Hiera
     return Hierarchy(root, pairs)
 
 
-def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> None:
+def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> Certificate:
     key = authority.new_key()
     certificate = (
         x509.CertificateBuilder().subject_name(authority.name(title, "Yagona"))
@@ -118,7 +135,7 @@ def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> None:
         .sign(root.key, hashes.SHA256()))
     authority.write_key(key_file, key)
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    _record(certificate, "root", Certificate.Profile.AUTHORITY, name, "", f"ca-{name}")
+    return _record(certificate, "root", Certificate.Profile.AUTHORITY, name, "", f"ca-{name}")
 
 
 def _record(certificate, issuer, profile, holder, agency_code, key_label) -> Certificate:

@@ -6,6 +6,7 @@ issue and revoke certificates. Other rooms call these; every change is audited.
     certificate_of(user, agency=None)        a person's signing certificate, issued on
                                             first need (official or citizen profile)
     revoke(actor, serial, reason)            CRLs and OCSP say so at once
+    create_authorities(actor)                the issuing authorities, once (signing init)
 """
 
 import hashlib
@@ -101,3 +102,14 @@ def revoke(actor: audit.Actor, serial: str, reason: str = "unspecified") -> Cert
             audit.record(actor, "signing.certificate_revoked", "certificate", row.serial,
                          {"reason": reason, "holder": row.holder}, agency=row.agency_code)
     return row
+
+
+def create_authorities(actor: audit.Actor) -> list[Certificate]:
+    """Make the seals and persons authorities under the platform root, once (raises
+    ``FileExistsError`` if either exists)."""
+    with transaction.atomic():
+        rows = pki.create_authorities()
+        for row in rows:
+            audit.record(actor, "signing.authority_created", "certificate", row.serial,
+                         {"holder": row.holder, "sha256": row.sha256})
+    return rows
