@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from yagona.core.permissions import PUBLIC, permission
 from yagona.signing import authority, pki
@@ -49,7 +49,7 @@ def _certificate(issuer: str):
     return pki.hierarchy().issuer_pair(issuer).certificate
 
 
-@require_GET
+@require_safe
 @permission(PUBLIC)  # a CA's certificate is public by nature
 def certificate(request, issuer):
     der = _certificate(issuer).public_bytes(serialization.Encoding.DER)
@@ -58,7 +58,7 @@ def certificate(request, issuer):
     return _cached(response, CERTIFICATE_SECONDS)
 
 
-@require_GET
+@require_safe
 @permission(PUBLIC)
 def certificate_pem(request, issuer):
     response = HttpResponse(authority.pem(_certificate(issuer)),
@@ -67,7 +67,7 @@ def certificate_pem(request, issuer):
     return _cached(response, CERTIFICATE_SECONDS)
 
 
-@require_GET
+@require_safe
 @permission(PUBLIC)  # a CRL is signed and meant for anyone
 def crl(request, issuer):
     response = HttpResponse(pki.crl(issuer), content_type="application/pkix-crl")
@@ -126,7 +126,7 @@ def _fingerprint(certificate) -> str:
     return ":".join(hexa[i:i + 2] for i in range(0, len(hexa), 2))
 
 
-@require_GET
+@require_safe
 @permission(PUBLIC)
 def index(request):
     """The authorities, with what a relying party needs to trust and check them."""

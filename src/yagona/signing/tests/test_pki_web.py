@@ -98,6 +98,7 @@ def test_certificates_and_crls_with_their_media_types(client, citizen_row):
         assert x509.load_der_x509_crl(crl.content).issuer == expected.subject
     assert client.get("/pki/other.crt").status_code == 404
     assert client.post("/pki/root.crl").status_code == 405
+    assert client.head("/pki/root.crl").status_code == 200
 
 
 @pytest.mark.django_db
