@@ -6,6 +6,7 @@ issue and revoke certificates. Other rooms call these; every change is audited.
     certificate_of(user, agency=None)        a person's signing certificate, issued on
                                             first need (official or citizen profile)
     revoke(actor, serial, reason)            CRLs and OCSP say so at once
+    create_authorities(actor)                the issuing authorities, once (signing init)
 """
 
 import hashlib
@@ -130,3 +131,14 @@ def is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def create_authorities(actor: audit.Actor) -> list[Certificate]:
+    """Make the seals and persons authorities under the platform root, once (raises
+    ``FileExistsError`` if either exists)."""
+    with transaction.atomic():
+        rows = pki.create_authorities()
+        for row in rows:
+            audit.record(actor, "signing.authority_created", "certificate", row.serial,
+                         {"holder": row.holder, "sha256": row.sha256})
+    return rows

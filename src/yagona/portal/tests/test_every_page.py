@@ -30,13 +30,15 @@ from django.utils.translation import trans_real
 from yagona.portal.tests.test_translations import english_runs
 from yagona.testing.web import TOTP_SECRET
 
-PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "allauth")
+PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona.signing",
+                "allauth")
 # Files and pure redirects: nothing to read on them.
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
              "portal:set-language", "accounts:revoke-api-token"}  # POST-only actions, files
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
-                 "accounts": ("citizen", "official"), "": ("anonymous", "citizen", "official")}
+                 "accounts": ("citizen", "official"), "pki": ("anonymous",),
+                 "": ("anonymous", "citizen", "official")}
 TEXT_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -73,6 +75,10 @@ def samples(s):
         "backoffice:workload": [("supervisor", {"code": s.application.agency.code})],
         "backoffice:staff": [("agency_admin", {"code": s.application.agency.code})],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
+        # The publication point's files (not HTML: fetched, not read for words).
+        **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
+           for name in ("certificate", "certificate-pem", "crl", "ocsp")},
+        "pki:ocsp-get": [("anonymous", {"issuer": "persons", "encoded": "MAA="})],
         "account_reset_password_from_key": [("anonymous", {"uidb36": s.uidb36,
                                                            "key": s.reset_key})],
     }
