@@ -100,6 +100,7 @@ class ShareOpening(models.Model):
     reader = models.CharField(max_length=64, blank=True)
     network = models.CharField(max_length=64, blank=True)  # the address, its last part cut
     user_agent = models.CharField(max_length=200, blank=True)
+    opened_as = models.CharField(max_length=8, blank=True)  # page | download
 
     class Meta:
         ordering = ["-at", "-pk"]

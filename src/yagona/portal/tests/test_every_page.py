@@ -34,7 +34,8 @@ PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona
                 "allauth")
 # Files and pure redirects: nothing to read on them.
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
-             "portal:set-language", "accounts:revoke-api-token"}  # POST-only actions, files
+             "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
+             "portal:document-download", "portal:shared-download"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -56,6 +57,10 @@ def samples(s):
                                ("citizen", {"uuid": s.draft.uuid})],
         "portal:report-wrong-data": [("citizen", {"code": s.registry})],
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
+        "portal:document": [("citizen", {"uuid": s.document.uuid})],
+        "portal:shared": [("anonymous", {"token": s.share_token}),
+                          ("citizen", {"token": s.share_token}),
+                          ("anonymous", {"token": "no-such-link"})],  # the 404 page
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
@@ -287,6 +292,7 @@ def scene(pack_code):
         user=citizen, email="citizen@example.org", primary=True)
     RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
     centre = User.objects.filter(official_roles__service_centre=True).first()
+    document, share_token = _shared_document(citizen, application)
     users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
              "admin": User.objects.get(username=officials["platform_admin"]),
              **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
@@ -296,7 +302,23 @@ def scene(pack_code):
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
-        reset_key="")
+        reset_key="", document=document, share_token=share_token)
+
+
+def _shared_document(citizen, application):
+    """A sealed decision in the citizen's wallet, shared, opened once, with a revoked link
+    beside it, so that the document's page shows every part."""
+    from yagona.signing import services as signing
+    from yagona.signing.tests.helpers import plain_pdf
+
+    document = signing.seal(plain_pdf(), application.agency, kind="result",
+                            title=application.service.name, holder_id=citizen.username,
+                            reference=application.registration_number)
+    ended, _token = signing.share(citizen, document.uuid, 1)
+    signing.revoke_share(citizen, ended.pk)
+    _link, token = signing.share(citizen, document.uuid, 7, "Orienbank")
+    signing.open_share(token, network="203.0.113.9", user_agent="Mozilla/5.0 (X11; Linux)")
+    return document, token
 
 
 def reset_key(s):
