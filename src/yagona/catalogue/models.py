@@ -39,6 +39,9 @@ class Service(models.Model):
     legal_basis = models.JSONField(default=dict)
     offline = models.JSONField(default=dict)
     form = models.JSONField(default=dict)  # {"schema": {...}, "ui": {...}}
+    # The pack's ``signature: required``: the applicant signs the application (the
+    # platform's remote signature, in the portal) before it can be submitted.
+    signature_required = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -27,7 +27,9 @@ AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
 SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 AGENCY_KEYS = {"code", "offices", *AGENCY_FIELDS}  # offices: where and when to go
 SERVICE_KEYS = {"code", "agency", "life_events", "online", "applicant_kinds", *SERVICE_TEXTS,
-                "documents", "state_documents", "fee_minor", "fee", "processing_days", "form"}
+                "documents", "state_documents", "fee_minor", "fee", "processing_days", "form",
+                "signature"}
+SIGNATURES = ("required", "none")  # signature: required -- the applicant signs in the portal
 
 
 @dataclass
@@ -130,6 +132,13 @@ def read_full_pack(path: Path) -> PackContent:
         if not isinstance(service.get("processing_days"), int) or service["processing_days"] < 0:
             problems.append(f"{where}: processing_days must be a whole number of working days")
         problems.extend(_fee_problems(service, fee_units, where))
+        signature = service.get("signature", "none")
+        if signature not in SIGNATURES:
+            problems.append(f"{where}: signature: {signature!r} is not one of "
+                            f"{', '.join(SIGNATURES)}")
+        elif signature == "required" and not service.get("online", True):
+            problems.append(f"{where}: signature: required needs an online service (the "
+                            "applicant signs in the portal)")
         if service.get("online", True):
             if not service.get("form"):
                 problems.append(f"{where}: an online service needs a form")
@@ -336,6 +345,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
                     "fee_minor": data.get("fee_minor", 0),
                     "processing_days": data["processing_days"],
                     "form": data.get("form") or {},
+                    "signature_required": data.get("signature") == "required",
                     "active": True,
                     **{key: data.get(key) or {} for key in SERVICE_TEXTS},
                 },

@@ -118,6 +118,26 @@ TAX_CERTIFICATE = {
                     "fields": {"purpose": {"label": T("What is the certificate for?"),
                                            "widget": "textarea"}}}},
 }
+# A licence whose application the applicant signs (signature: required), for a person or
+# a company they act for.
+TRADE_LICENCE = {
+    "code": "trade-licence", "agency": "TAX", "life_events": ["tax"], "online": True,
+    "applicant_kinds": ["person", "organisation"], "signature": "required",
+    "name": {"en": "Trade licence", "ru": "Торговая лицензия"},
+    "summary": T("A licence to trade"), "description": T("Issued by the tax service."),
+    "who_may_apply": T("Traders"), "documents": [], "fee_minor": 0, "processing_days": 5,
+    "legal_basis": T("Trade Act"), "offline": T("At the tax office"),
+    "form": {"schema": {"type": "object", "additionalProperties": False,
+                        "required": ["activity"],
+                        "properties": {"activity": {"type": "string", "minLength": 3},
+                                       "plan": {"type": "string", "x-attachment": {
+                                           "accept": ["application/pdf"]}}}},
+             "ui": {"pages": [{"id": "trade", "title": T("Trade"),
+                               "fields": ["activity", "plan"]}],
+                    "fields": {"activity": {"label": T("What will you trade?", "Чем будете "
+                                                       "торговать?")},
+                               "plan": {"label": T("Business plan"), "widget": "file"}}}},
+}
 OFFLINE = {
     "code": "passport-issue", "agency": "REG", "life_events": [], "online": False,
     "name": {"en": "Passport issue", "ru": "Выдача паспорта"}, "summary": T("A new passport"),
@@ -156,7 +176,8 @@ DEMO = {
 }
 
 
-def write_pack(folder: Path, services=(BIRTH, TAX_CERTIFICATE, OFFLINE)) -> Path:
+def write_pack(folder: Path,
+               services=(BIRTH, TAX_CERTIFICATE, TRADE_LICENCE, OFFLINE)) -> Path:
     folder = Path(folder)
     (folder / "services").mkdir(parents=True, exist_ok=True)
     dump = lambda name, data: (folder / name).write_text(  # noqa: E731

@@ -42,7 +42,7 @@ def auth(token):
 def test_services_and_eforms(country):
     client = Client()
     services = client.get(f"{BASE}/services").json()
-    assert len(services) == 3
+    assert len(services) == 4
     for item in services:
         conforms(item, "service")
     birth = Service.objects.get(code="birth-registration")

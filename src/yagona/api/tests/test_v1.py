@@ -81,7 +81,7 @@ def test_catalogue_is_public_and_paginated_by_cursor(country):
     assert response.status_code == 200
     body = response.json()
     assert [s["code"] for s in body["items"]] == ["birth-registration", "passport-issue",
-                                                  "tax-clearance"]
+                                                  "tax-clearance", "trade-licence"]
     assert body["next_cursor"] is None
     assert call("get", "/api/v1/catalogue/services/nope").status_code == 404
     hits = call("get", "/api/v1/catalogue/search?q=РОЖДЕНИЯ").json()

@@ -70,6 +70,16 @@ def test_required_names_that_are_not_properties_are_caught(tmp_path):
            "is not a property" in text
 
 
+def test_a_signature_is_required_or_none_and_only_online(tmp_path):
+    wrong = {**copy.deepcopy(packs.TRADE_LICENCE), "signature": "yes"}
+    offline = {**copy.deepcopy(packs.OFFLINE), "signature": "required"}
+    folder = packs.write_pack(tmp_path / "xx", services=[wrong, offline, packs.BIRTH])
+    text = problems(folder)
+    assert "services/trade-licence.yaml: signature: 'yes' is not one of required, none" in text
+    assert "services/passport-issue.yaml: signature: required needs an online service" in text
+    assert "birth-registration" not in text  # no signature key: none
+
+
 def test_invalid_dates_and_odd_shapes_are_named_not_raised(tmp_path):
     folder = packs.write_pack(tmp_path / "xx")
     text = (folder / "pack.yaml").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from yagona.testing import packs
 def test_a_well_formed_pack_reads(tmp_path):
     content = read_full_pack(packs.write_pack(tmp_path / "xx"))
     assert content.country.languages == ("en", "ru")
-    assert len(content.services) == 3
+    assert len(content.services) == 4
 
 
 def test_problems_are_all_listed_with_their_place(tmp_path):
@@ -70,8 +70,10 @@ def test_loading_is_idempotent_and_deactivates_what_the_pack_dropped(tmp_path):
     folder = packs.write_pack(tmp_path / "xx")
     load_pack(SYSTEM, folder)
     load_pack(SYSTEM, folder)
-    assert Service.objects.count() == 3
-    assert SearchDocument.objects.count() == 6
+    assert Service.objects.count() == 4
+    assert SearchDocument.objects.count() == 8
+    assert list(Service.objects.filter(signature_required=True).values_list(
+        "code", flat=True)) == ["trade-licence"]
     (folder / "services" / "tax-clearance.yaml").unlink()
     load_pack(SYSTEM, folder)
     assert not Service.objects.get(code="tax-clearance").active
