@@ -132,3 +132,6 @@ class SignatureRequest(models.Model):
     expires_at = models.DateTimeField()
     signed_document = models.ForeignKey(SignedDocument, null=True, blank=True,
                                         on_delete=models.SET_NULL)
+    # Where the person goes once signed: a path of this site only (remote.safe_next).
+    next_url = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)  # the document's language

@@ -1,7 +1,8 @@
 """Remote signing for people (like SİMA or Smart-ID): the person's key stays in the
 platform's key store; the platform signs in their name only after they confirm.
 
-    start(user, pdf, purpose=..., description=...)  → a request, with a check code
+    start(user, pdf, purpose=..., description=..., next_url=..., language=...)
+                                                    → a request, with a check code
     confirm(user, uuid, code)                       → the signed document
     cancel(user, uuid)
 
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
@@ -47,8 +49,24 @@ def channel_for(user) -> str | None:
     return None
 
 
-def start(user, pdf: bytes, *, purpose: str, description: dict) -> SignatureRequest:
-    """A request to sign ``pdf`` in the person's name, waiting for their confirmation."""
+NEXT_LENGTH = SignatureRequest._meta.get_field("next_url").max_length
+
+
+def safe_next(url: str) -> str:
+    """``url`` when it is a path of this site ("/applications/..."), else "": a signing
+    page must never send the person elsewhere (an open redirect after a signature)."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or len(url) > NEXT_LENGTH \
+            or any(ord(c) < 32 or c == "\\" for c in url):
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) else ""
+
+
+def start(user, pdf: bytes, *, purpose: str, description: dict, next_url: str = "",
+          language: str = "") -> SignatureRequest:
+    """A request to sign ``pdf`` in the person's name, waiting for their confirmation.
+    ``next_url`` is where the signing page leads once signed (kept only if a path of this
+    site); ``language`` the document's, for whoever renders it again to compare."""
     channel = channel_for(user)
     if channel is None:
         raise ValidationError(_("To sign, set up an authenticator app or confirm your "
@@ -63,6 +81,7 @@ def start(user, pdf: bytes, *, purpose: str, description: dict) -> SignatureRequ
     with transaction.atomic():
         request = SignatureRequest(
             user=user, purpose=purpose[:80], description=description, check_code=check,
+            next_url=safe_next(next_url), language=(language or "")[:8],
             channel=channel, sms_code_sha256=_digest(sms_code) if sms_code else "",
             sha256=hashlib.sha256(pdf).hexdigest(),
             expires_at=timezone.now() + timedelta(minutes=VALID_MINUTES))

@@ -8,6 +8,7 @@ issue and revoke certificates. Other rooms call these; every change is audited.
     revoke(actor, serial, reason)            CRLs and OCSP say so at once
     create_authorities(actor)                the issuing authorities, once (signing init)
     sign_as_person(user, pdf, ...)           a person's own signature (signing.remote)
+    note_reference(user, uuid, reference)    what it is about, once that has a number
     share(user, uuid, days, label)           a link for someone else, (ShareLink, token)
     revoke_share(user, link_id)              the link stops working at once
     open_share(token, reader=, network=, user_agent=, what=)  a third party's read
@@ -133,6 +134,25 @@ def sign_as_person(user, pdf: bytes, *, kind: str, title: dict, source: str = ""
         audit.record(audit.Actor(user=user), "signing.document_signed", "signed_document",
                      document.uuid, {"kind": kind, "sha256": document.sha256,
                                      "signer": row.serial, "source": source})
+    return document
+
+
+def note_reference(user, uuid, reference: str) -> SignedDocument:
+    """Name what a person's signed document is about once that has a number: a signed
+    application gets its registration number at submission, after the signature. Only
+    the signer's own document (else 404); the signed bytes do not change."""
+    with transaction.atomic():
+        document = SignedDocument.objects.select_for_update().filter(
+            uuid=uuid if is_uuid(uuid) else None, holder_kind=queries.PERSON,
+            holder_id=user.username).first()
+        if document is None:
+            raise Http404
+        if document.reference != reference:
+            document.reference = reference[:64]
+            document.filename = f"{reference}.pdf" if reference else document.filename
+            document.save(update_fields=["reference", "filename"])
+            audit.record(audit.Actor(user=user), "signing.reference_noted",
+                         "signed_document", document.uuid, {"reference": document.reference})
     return document
 
 

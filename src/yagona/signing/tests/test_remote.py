@@ -89,3 +89,11 @@ def test_requests_expire_and_allow_five_tries(citizen):
     with pytest.raises(ValidationError, match="expired"):
         remote.confirm(citizen, late.uuid, pyotp.TOTP(TOTP_SECRET).now())
     assert SignatureRequest.objects.get(pk=late.pk).state == "expired"
+
+
+def test_only_paths_of_this_site_are_kept_to_go_to_once_signed():
+    assert remote.safe_next("/applications/x/submitted/?a=1") == "/applications/x/submitted/?a=1"
+    for outside in ("https://evil.example/", "//evil.example/", "/\\evil.example",
+                    "javascript:alert(1)", "applications/x/", "/a\nb", " ", "",
+                    "/" + "a" * remote.NEXT_LENGTH):
+        assert remote.safe_next(outside) == "", outside
