@@ -20,7 +20,7 @@ from ninja.security import HttpBearer
 from yagona.accounts import queries as accounts
 from yagona.accounts.services import note_token_use
 from yagona.applications.files import FileRejected
-from yagona.applications.services import Tampered
+from yagona.applications.services import SignatureRequired, Tampered
 from yagona.applications.workflow import TransitionNotAllowed
 from yagona.registries import services as registries
 
@@ -103,6 +103,18 @@ def install_problem_handlers(api: NinjaAPI, field_prefix: str = "") -> None:
         return problem(400, "Unknown fields", errors=[
             {"field": f"{field_prefix}{name}", "message": "not a question of this form"}
             for name in names])
+
+    @api.exception_handler(SignatureRequired)
+    def signature_required(request, exc):
+        # The signature is the applicant's own, confirmed with their second factor on the
+        # portal's signing page; an API client cannot give it, so it is sent there.
+        where = f"/applications/{exc.application}/check/" if exc.application else ""
+        detail = ("This service requires the applicant's electronic signature. Sign and "
+                  "submit the application in the portal" +
+                  (f" at {where}" if where else ": start it there, or open a draft here "
+                   "(without submit) and sign it at /applications/<id>/check/") + ".")
+        return problem(422, "The application must be signed", detail=detail,
+                       signature_required=True, **({"sign_at": where} if where else {}))
 
     @api.exception_handler(TransitionNotAllowed)
     def not_allowed(request, exc):

@@ -64,6 +64,8 @@ class ServiceOut(ServiceSummary):
     offline: dict[str, str]
     life_events: list[str]
     form: dict
+    # The applicant signs the application in the portal; this API cannot submit it.
+    signature_required: bool
 
 
 class ServicePage(Schema):
@@ -202,7 +204,8 @@ def get_service(request, code: str):
             "fee_minor": service.fee_minor, "currency": active_pack().currency,
             "processing_days": service.processing_days, "legal_basis": service.legal_basis,
             "offline": service.offline, "form": service.form,
-            "life_events": [e.code for e in service.life_events.all()]}
+            "life_events": [e.code for e in service.life_events.all()],
+            "signature_required": service.signature_required}
 
 
 @public.get("/search", response=list[SearchHit], **PUBLIC)

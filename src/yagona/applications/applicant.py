@@ -2,7 +2,7 @@
 with its registration number, withdraw, answer a request, rate."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, ProgrammingError, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from yagona.applications.models import (
     Channel,
     Message,
     Rating,
-    RegistrationCounter,
 )
+from yagona.applications.numbers import _next_registration_number
 from yagona.applications.steps import (
     Tampered,
     _actor_for,
@@ -25,6 +25,7 @@ from yagona.applications.steps import (
     _local_today,
     _lock,
     _step,
+    refuse_unsigned,
 )
 from yagona.applications.workflow import APPLICANT, Status
 from yagona.catalogue.forms import FormDefinition
@@ -102,6 +103,9 @@ def start_assisted(official, service, person_id: str, person_name: str) -> Appli
         raise Http404
     if not accounts.is_service_centre(official):
         raise PermissionDenied
+    if service.signature_required:  # the applicant's own signature: not an operator's
+        raise ValidationError({"service": _("The applicant signs this application "
+                                            "themselves: they apply in the portal.")})
     if not active_pack().person_id.is_valid(person_id):
         raise ValidationError({"person_id": _("Enter a valid personal identification number.")})
     actor = audit.Actor(user=official, represented=person_id)
@@ -222,6 +226,7 @@ def apply_in_one_go(user, service, answers: dict, *, party_key: str = "self",
                                               idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    refuse_unsigned(service)  # before anything is written
     form = FormDefinition(service.form)
     unknown = form.unknown_fields({**answers, **(documents or {})})
     if unknown:
@@ -283,6 +288,7 @@ def submit(user, application: Application, prefilled: dict | None = None) -> App
 def _submit_locked(user, application: Application, check_files: bool = True,
                    prefilled: dict | None = None) -> Application:
     """The submission itself, on a draft the caller holds locked inside its transaction."""
+    refuse_unsigned(application.service, application)
     if prefilled:
         application.answers = {**application.answers, **prefilled}
     errors = submission_errors(application, check_files)
@@ -302,49 +308,6 @@ def _submit_locked(user, application: Application, check_files: bool = True,
           number=application.registration_number, due=application.due_date.isoformat(),
           service=application.service.code, channel=application.channel)
     return application
-
-
-_SEQUENCES: set[str] = set()  # sequences this process has seen committed
-
-
-def _next_registration_number(agency_code: str, year: int) -> str:
-    """The pack's format (AGENCY-YYYY-NNNNNN by default), unique, never reused; gaps allowed.
-
-    On PostgreSQL a sequence per agency and year: ``nextval`` takes no row lock and is
-    not rolled back, so concurrent submissions never wait on each other and a number
-    once drawn is never drawn again. SQLite has one writer at a time anyway: there a
-    counter row in the submitting transaction does the same.
-    """
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        name = f"regno_{agency_code.lower()}_{year}"  # agency codes are [A-Z]{2,16}
-        with connection.cursor() as cursor:
-            if name not in _SEQUENCES:
-                # Start after any number already given (data moved in, an older counter).
-                prefix = active_pack().registration_prefix(agency_code, year)
-                last = max([int(n[len(prefix):]) for n in Application.objects.filter(
-                    registration_number__startswith=prefix).values_list(
-                    "registration_number", flat=True).order_by("-registration_number")[:1]],
-                    default=0)
-                try:
-                    with transaction.atomic():  # a savepoint: another may create it too
-                        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} "
-                                       f"START WITH {last + 1}")
-                except (IntegrityError, ProgrammingError):
-                    pass
-                transaction.on_commit(lambda: _SEQUENCES.add(name))
-            cursor.execute("SELECT nextval(%s)", [name])
-            number = cursor.fetchone()[0]
-    else:
-        try:
-            counter = RegistrationCounter.objects.select_for_update().get(
-                agency_code=agency_code, year=year)
-        except RegistrationCounter.DoesNotExist:
-            counter = RegistrationCounter.objects.create(agency_code=agency_code, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        number = counter.last
-    return active_pack().registration_number(agency_code, year, number)
 
 
 def withdraw(user, uuid) -> Application:

@@ -49,6 +49,10 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     rated = models.BooleanField(default=False)
+    # The application as the applicant signed it (a service with ``signature: required``):
+    # one document, kept by the signing room, in the signer's wallet.
+    signed_document = models.ForeignKey("signing.SignedDocument", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

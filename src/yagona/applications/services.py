@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from yagona.applications import queries
 from yagona.applications.applicant import (  # noqa: F401 (the applicant's commands)
-    _next_registration_number,
     answer_request,
     apply_in_one_go,
     editable,
@@ -27,6 +26,7 @@ from yagona.applications.applicant import (  # noqa: F401 (the applicant's comma
     withdraw,
 )
 from yagona.applications.models import Application, Attachment, Message
+from yagona.applications.numbers import _next_registration_number  # noqa: F401
 from yagona.applications.official import (  # noqa: F401 (the official's commands)
     _official,
     _official_actor,
@@ -35,6 +35,7 @@ from yagona.applications.official import (  # noqa: F401 (the official's command
     request_info,
 )
 from yagona.applications.steps import (  # noqa: F401 (shared)
+    SignatureRequired,
     Tampered,
     _actor_for,
     _is_uuid,

@@ -13,6 +13,22 @@ class Tampered(Exception):
     """A request no honest form can send (unknown field, another person's draft ...)."""
 
 
+class SignatureRequired(Exception):
+    """A service whose applications the applicant signs (the pack's ``signature:
+    required``), submitted unsigned: only the portal's "Sign and submit"
+    (``applications.signed``) submits those. ``application``: the draft's uuid, if any."""
+
+    def __init__(self, application=None):
+        super().__init__("The applicant must sign this application in the portal")
+        self.application = application
+
+
+def refuse_unsigned(service, application=None) -> None:
+    """Raise SignatureRequired unless the service needs no signature or the draft has one."""
+    if service.signature_required and getattr(application, "signed_document_id", None) is None:
+        raise SignatureRequired(application.uuid if application is not None else None)
+
+
 def _local_today():
     return timezone.localtime(timezone.now(), active_pack().zone).date()
 

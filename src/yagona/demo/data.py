@@ -211,7 +211,10 @@ def _sample_applications(data: dict, people: dict) -> None:
     officials = {o["agency"]: people[o["person_id"]] for o in data.get("officials", [])
                  if o["role"] == "operator"}
     fillable = []
-    for service in (Service.objects.filter(active=True, online=True, agency__code__in=officials)
+    # A service the applicant signs is left out: its applications are signed in the
+    # portal by the person, with their own second factor.
+    for service in (Service.objects.filter(active=True, online=True, agency__code__in=officials,
+                                           signature_required=False)
                     .select_related("agency").order_by("code")):
         form = FormDefinition(service.form)
         answers = example_answers(form, person_ids, rng, data.get("texts"))
@@ -234,19 +237,26 @@ def _sample_applications(data: dict, people: dict) -> None:
             log.info("demo: no sample application for %s: %s", service.code, exc)
 
 
+def filled_draft(service, form, answers, citizen):
+    """A draft of ``citizen`` with these answers and a small PDF for each file question;
+    ValueError when the answers do not make it ready to submit."""
+    application = apply.start(citizen, service)
+    apply.save_answers(citizen, application, answers, list(answers))
+    for field in form.fields.values():
+        if field.is_file and form.is_visible(field, answers):
+            upload = ContentFile(pdf_bytes("Document"), name="document.pdf")
+            upload.content_type = "application/pdf"
+            apply.upload(citizen, application, field.name, upload)
+    application.refresh_from_db()
+    if apply.submission_errors(application):
+        raise ValueError("cannot fill this form")
+    return application
+
+
 def sample_application(service, form, answers, citizen, official, plan, score, texts):
     """An application of ``citizen`` taken to the ``plan``'s status (see the plans)."""
     with transaction.atomic():
-        application = apply.start(citizen, service)
-        apply.save_answers(citizen, application, answers, list(answers))
-        for field in form.fields.values():
-            if field.is_file and form.is_visible(field, answers):
-                upload = ContentFile(pdf_bytes("Document"), name="document.pdf")
-                upload.content_type = "application/pdf"
-                apply.upload(citizen, application, field.name, upload)
-        application.refresh_from_db()
-        if apply.submission_errors(application):
-            raise ValueError("cannot fill this form")
+        application = filled_draft(service, form, answers, citizen)
         if plan == "draft":
             return
         apply.submit(citizen, application)
