@@ -23,6 +23,7 @@ urlpatterns = [
          name="registry-retire"),
     path("applications/<str:uuid>/", views.application, name="application"),
     path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
+    path("applications/<str:uuid>/signed/", views.signed_copy, name="signed-copy"),
     path("<str:code>/", views.queue, name="queue"),
     path("<str:code>/workload/", views.workload, name="workload"),
     path("<str:code>/staff/", views.staff, name="staff"),

@@ -13,7 +13,7 @@ from yagona.agencies import queries as agencies
 from yagona.agencies import services as agency_services
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
-from yagona.applications import state_documents
+from yagona.applications import signed, state_documents
 from yagona.applications.files import FileRejected
 from yagona.applications.workflow import Status, TransitionNotAllowed, actions_from
 from yagona.catalogue import queries as catalogue
@@ -142,6 +142,14 @@ def download(request, uuid, attachment):
 
 
 @permission(OFFICIAL)
+def signed_copy(request, uuid):
+    """The application as the applicant signed it (the read is audited)."""
+    found = signed.signed_copy_for(request.user, uuid, official=True)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename,
+                        content_type=found.content_type)
+
+
+@permission(OFFICIAL)
 def assisted(request):
     """A service-centre operator starts an application for a citizen who is present."""
     if not accounts.is_service_centre(request.user):
@@ -167,7 +175,9 @@ def assisted(request):
                 if form.pages:
                     return redirect("portal:form-page", found.uuid, form.pages[0].id)
                 return redirect("portal:check", found.uuid)
-    services = sorted(catalogue.active_services().filter(online=True),
+    # A service the applicant signs is theirs to apply for in the portal.
+    services = sorted(catalogue.active_services().filter(online=True,
+                                                         signature_required=False),
                       key=lambda s: s.display_name)
     return render(request, "backoffice/assisted.html",
                   {"services": services, "errors": errors, "values": values},

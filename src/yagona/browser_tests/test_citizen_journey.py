@@ -34,7 +34,8 @@ def pick_service(people, rng):
     agency with a demo operator."""
     operators = {o["agency"]: o for o in people["officials"] if o["role"] == "operator"}
     person_ids = [c["person_id"] for c in people["citizens"]]
-    for service in Service.objects.filter(online=True, active=True).order_by("code"):
+    for service in Service.objects.filter(online=True, active=True,
+                                          signature_required=False).order_by("code"):
         form = FormDefinition(service.form)
         if service.agency.code not in operators or \
                 "person" not in (service.applicant_kinds or ["person"]):

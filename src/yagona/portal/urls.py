@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yagona.portal import account_views, documents_views, views
+from yagona.portal import account_views, documents_views, signing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("applications/<str:uuid>/submitted/", views.submitted, name="submitted"),
     path("applications/<str:uuid>/", views.application_detail, name="application"),
     path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
+    path("sign/<str:uuid>/", signing_views.sign, name="sign"),
+    path("sign/<str:uuid>/document", signing_views.sign_document, name="sign-document"),
     path("account/", account_views.account, name="account"),
     path("account/applications/", views.application_list, name="applications"),
     path("account/inbox/", account_views.inbox, name="inbox"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
-from yagona.applications import prefill, state_documents
+from yagona.applications import prefill, signed, state_documents
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
 from yagona.applications.files import FileRejected
@@ -21,6 +21,7 @@ from yagona.catalogue import search as catalogue_search
 from yagona.catalogue.forms import FormDefinition
 from yagona.core.middleware import cache_anonymous
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
+from yagona.signing import remote
 
 # --- catalogue ------------------------------------------------------------------------
 
@@ -226,9 +227,14 @@ def check_answers(request, uuid):
     errors = apply.submission_errors(application, prefilled=prefill.values(known))
     if request.method == "POST" and not errors:
         try:
+            if application.service.signature_required:  # signed first, then submitted
+                found = signed.start(request.user, application.uuid, next_url=reverse(
+                    "portal:submitted", args=[application.uuid]))
+                return redirect("portal:sign", found.uuid)
             application = apply.submit(request.user, application, prefill.values(known))
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = exc.message_dict if hasattr(exc, "error_dict") else \
+                {"sign": exc.messages[0]}
         else:
             return redirect("portal:submitted", application.uuid)
     rows = []
@@ -244,7 +250,8 @@ def check_answers(request, uuid):
             rows.append({"field": field, "value": shown, "page": page,
                          "error": errors.get(field.name), "prefilled": found})
     return render(request, "portal/check_answers.html",
-                  {"application": application, "rows": rows, "errors": errors},
+                  {"application": application, "rows": rows, "errors": errors,
+                   "can_sign": remote.channel_for(request.user) is not None},
                   status=400 if request.method == "POST" and errors else 200)
 
 

@@ -35,7 +35,8 @@ PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona
 # Files and pure redirects: nothing to read on them.
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
              "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
-             "portal:document-download", "portal:shared-download"}
+             "portal:document-download", "portal:shared-download", "portal:sign-document",
+             "backoffice:signed-copy"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -51,13 +52,18 @@ def samples(s):
         "portal:start": [("citizen", {"code": s.service.code})],
         "portal:agency": [("anonymous", {"code": s.agency.code})],
         "portal:form-page": [("citizen", {"uuid": s.draft.uuid, "page_id": s.page_id})],
-        "portal:check": [("citizen", {"uuid": s.draft.uuid})],
+        "portal:check": [("citizen", {"uuid": s.draft.uuid}),
+                         ("citizen", {"uuid": s.to_sign.uuid})],  # "Sign and submit"
         "portal:submitted": [("citizen", {"uuid": s.application.uuid})],
         "portal:application": [("citizen", {"uuid": s.application.uuid}),
-                               ("citizen", {"uuid": s.draft.uuid})],
+                               ("citizen", {"uuid": s.draft.uuid}),
+                               ("citizen", {"uuid": s.signed.uuid})],
+        # Waiting by SMS and by authenticator; signed and cancelled (the ended page).
+        "portal:sign": [("citizen", {"uuid": request.uuid}) for request in s.sign_requests],
         "portal:report-wrong-data": [("citizen", {"code": s.registry})],
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
-        "portal:document": [("citizen", {"uuid": s.document.uuid})],
+        "portal:document": [("citizen", {"uuid": s.document.uuid}),
+                            ("citizen", {"uuid": s.signed.signed_document.uuid})],
         "portal:shared": [("anonymous", {"token": s.share_token}),
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
@@ -75,7 +81,8 @@ def samples(s):
         "backoffice:registry-record": [("keeper", {"code": s.registry, "uuid": s.record})],
         "backoffice:registry-correct": [("keeper", {"code": s.registry, "uuid": s.record})],
         "backoffice:registry-retire": [("keeper", {"code": s.registry, "uuid": s.record})],
-        "backoffice:application": [("official", {"uuid": s.application.uuid})],
+        "backoffice:application": [("official", {"uuid": s.application.uuid}),
+                                   ("signed_official", {"uuid": s.signed.uuid})],
         "backoffice:queue": [("official", {"code": s.application.agency.code})],
         "backoffice:workload": [("supervisor", {"code": s.application.agency.code})],
         "backoffice:staff": [("agency_admin", {"code": s.application.agency.code})],
@@ -293,7 +300,10 @@ def scene(pack_code):
     RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
     centre = User.objects.filter(official_roles__service_centre=True).first()
     document, share_token = _shared_document(citizen, application)
+    signed, to_sign, requests = _signed_application(citizen, data)
     users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
+             "signed_official": signed.agency.official_roles.filter(role="operator")
+             .first().user,
              "admin": User.objects.get(username=officials["platform_admin"]),
              **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
     form = FormDefinition(draft.service.form)
@@ -302,7 +312,8 @@ def scene(pack_code):
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
-        reset_key="", document=document, share_token=share_token)
+        reset_key="", document=document, share_token=share_token, signed=signed,
+        to_sign=to_sign, sign_requests=requests)
 
 
 def _shared_document(citizen, application):
@@ -319,6 +330,39 @@ def _shared_document(citizen, application):
     _link, token = signing.share(citizen, document.uuid, 7, "Orienbank")
     signing.open_share(token, network="203.0.113.9", user_agent="Mozilla/5.0 (X11; Linux)")
     return document, token
+
+
+def _signed_application(citizen, data):
+    """The pack's service that needs the applicant's signature: an application of the
+    citizen signed and submitted (by SMS), a draft of it waiting for the signature, and
+    the signing requests a page shows: waiting by SMS and by authenticator, signed,
+    cancelled."""
+    import random
+    import re
+
+    from yagona.applications import signed
+    from yagona.catalogue.forms import FormDefinition
+    from yagona.catalogue.models import Service
+    from yagona.core import sms
+    from yagona.demo import data as demo
+    from yagona.signing import remote
+    from yagona.signing.models import SignatureRequest
+
+    citizen.phone, citizen.phone_verified = "+992900000067", True
+    citizen.save()
+    service = Service.objects.filter(signature_required=True).order_by("code").first()
+    form = FormDefinition(service.form)
+    answers = demo.example_answers(form, [citizen.username], random.Random(3),
+                                   data.get("texts"))
+    first, second = (demo.filled_draft(service, form, answers, citizen) for _ in "12")
+    sms.outbox.clear()
+    done = signed.start(citizen, first.uuid)
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    application = signed.confirm(citizen, done.uuid, code)
+    by_sms, by_app, cancelled = (signed.start(citizen, second.uuid) for _ in "123")
+    SignatureRequest.objects.filter(pk=by_app.pk).update(channel="totp")
+    remote.cancel(citizen, cancelled.uuid)
+    return application, second, [by_sms, by_app, done, cancelled]
 
 
 def reset_key(s):
