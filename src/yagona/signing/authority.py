@@ -68,11 +68,18 @@ def name(common_name: str, organisation: str = "", **more: str) -> x509.Name:
     oids = {"serial_number": NameOID.SERIAL_NUMBER, "title": NameOID.TITLE,
             "country": NameOID.COUNTRY_NAME, "unit": NameOID.ORGANIZATIONAL_UNIT_NAME,
             "identifier": NameOID.ORGANIZATION_IDENTIFIER}
-    parts = [x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])]
+    parts = [x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name))]
     if organisation:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
-    parts += [x509.NameAttribute(oids[k], v[:64]) for k, v in more.items() if v]
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)))
+    parts += [x509.NameAttribute(oids[k], _fit(v)) for k, v in more.items() if v]
     return x509.Name(parts)
+
+
+def _fit(text: str, limit: int = 64) -> str:
+    """At most 64 characters and 64 bytes of UTF-8 (RFC 5280's upper bounds; cryptography
+    counts the bytes, so a Tajik or Russian name of 33 letters is already too long), cut
+    between characters."""
+    return text[:limit].encode()[:limit].decode(errors="ignore")
 
 
 def now() -> dt.datetime:

@@ -114,3 +114,16 @@ def test_poppler_finds_both_signatures_intact(people, reg, tmp_path):
     path.write_bytes(bytes(tampered))
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     assert "Signature is Valid." not in out, out
+
+
+@pytest.mark.django_db
+def test_long_cyrillic_names_fit_a_certificate(people, reg):
+    """64 bytes of UTF-8 at most per name (cryptography counts bytes): a Tajik agency's
+    or person's long name is cut between letters, never refused."""
+    long = "Агентии суғуртаи иҷтимоӣ ва нафақаи назди Ҳукумати Ҷумҳурии Тоҷикистон"
+    row = pki.issue(Certificate.Profile.SEAL, holder="NAFAQA", agency_code="NAFAQA",
+                    common_name=long, organisation=long)
+    subject = pki.load(row).subject
+    for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME):
+        value = subject.get_attributes_for_oid(oid)[0].value
+        assert long.startswith(value) and len(value.encode()) <= 64 < len(long.encode())
