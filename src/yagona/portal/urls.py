@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yagona.portal import account_views, views
+from yagona.portal import account_views, verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -25,5 +25,7 @@ urlpatterns = [
     path("account/data-usage/", account_views.data_usage, name="data-usage"),
     path("account/consents/", account_views.consents, name="consents"),
     path("account/inbox/<int:item_id>/read/", account_views.inbox_read, name="inbox-read"),
+    path("verify/", verify_views.verify, name="verify"),
+    path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),
     path("language/<str:code>/", views.set_language, name="set-language"),
 ]

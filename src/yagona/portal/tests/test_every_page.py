@@ -54,6 +54,7 @@ def samples(s):
                                ("citizen", {"uuid": s.draft.uuid})],
         "portal:report-wrong-data": [("citizen", {"code": s.registry})],
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
+        "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
@@ -257,6 +258,8 @@ def scene(pack_code):
     from yagona.core.countries import read_yaml
     from yagona.demo import data as demo
     from yagona.registries.models import Record
+    from yagona.signing import services as signing
+    from yagona.signing.tests.helpers import plain_pdf
 
     folder = Path(settings.COUNTRIES_DIR) / pack_code
     load_pack(SYSTEM, folder)
@@ -285,7 +288,11 @@ def scene(pack_code):
              "admin": User.objects.get(username=officials["platform_admin"]),
              **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
     form = FormDefinition(draft.service.form)
+    document = signing.seal(plain_pdf(), application.agency, official=operator, kind="result",
+                            title=application.service.name, holder_id=citizen.username,
+                            reference=application.registration_number or "")
     return SimpleNamespace(
+        document=document,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
