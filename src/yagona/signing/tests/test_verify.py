@@ -212,3 +212,44 @@ def test_random_and_mutated_files_raise_nothing_but_not_verifiable(sealed_bytes,
 @pytest.fixture
 def sealed_bytes(sealed):
     return sealed[1]
+
+
+def _asic():
+    """signing.asic, written beside this (issue 10); the test waits for it."""
+    try:
+        from yagona.signing import asic
+    except ImportError:
+        pytest.skip("signing.asic (ASiC-E containers) is not in this tree yet")
+    return asic
+
+
+@pytest.mark.django_db
+def test_an_asic_e_container_signed_by_an_official_passes_and_a_tampered_one_is_refused(
+        people):
+    import zipfile
+
+    from yagona.signing import pki, tsa
+
+    asic = _asic()
+    reg = Agency.objects.get(code="REG")
+    row = services.certificate_of(people["operator"], reg, "operator")
+    files = [asic.ContainerFile("decision.pdf", plain_pdf(), "application/pdf"),
+             asic.ContainerFile("annex.txt", "Қарор".encode(), "text/plain")]
+    signed = asic.build(files, pki.signer(row), timestamper=tsa.timestamper())
+    report = verify.verify_file(signed, "decision.asice")
+    assert report.format == "asic-e" and report.indication == PASSED, report.as_dict()
+    (signature,) = report.signatures
+    assert signature.sub_indication == "OK" and signature.level == "B-T"
+    assert signature.covers_whole_document and signature.signer.profile == "official"
+    assert signature.timestamp_authority == "Yagona timestamping"
+    assert signature.signing_time is not None
+    assert [c.common_name for c in signature.chain][1:] == ["Yagona persons", "Yagona root"]
+    # An annex rewritten after signing: the container says which file was altered.
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(signed)) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info, "Бекор".encode() if info.filename == "annex.txt" else data)
+    with pytest.raises(verify.NotVerifiable) as caught:
+        verify.verify_file(out.getvalue(), "decision.asice")
+    assert "annex.txt" in caught.value.message
