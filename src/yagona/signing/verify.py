@@ -57,7 +57,8 @@ class NotVerifiable(ValueError):
 
 
 def verify_file(data: bytes, filename: str = "", *, now: datetime | None = None) -> Report:
-    """A PDF or an ASiC-E container (a ZIP), told apart by their first bytes."""
+    """A PDF or an ASiC-E container (a ZIP), told apart by their first bytes: uploads
+    are often misnamed, so ``filename`` decides nothing."""
     _check_size(data)
     if data.startswith(b"PK\x03\x04"):
         return _verify_container(data, now)
@@ -235,7 +236,8 @@ def issued(sha256: str) -> IssuedDocument | None:
 def _verify_container(data: bytes, now: datetime | None) -> Report:
     """The seam to ``signing.asic`` (EN 319 162-1): it reads the container (refusing
     what cannot be checked, with a translated ``ContainerError``) and gives each
-    signature's ETSI indication; the report is the PDF one's."""
+    signature's ETSI indication; the report is the PDF one's. ``signing.asic`` checks at
+    the present: ``now`` only dates the report."""
     try:
         from yagona.signing import asic
     except ImportError as exc:
@@ -247,7 +249,10 @@ def _verify_container(data: bytes, now: datetime | None) -> Report:
         raise NotVerifiable(exc.message, "damaged") from exc
     timing = _timing(now)
     material = Material()
-    results = asyncio.run(asic.validate_ades(container, material.spec()))
+    try:
+        results = asyncio.run(asic.validate_ades(container, material.spec()))
+    except Exception as exc:  # noqa: BLE001 - a signature read() let through, unparseable
+        raise _damaged() from exc
     reports = []
     for signature, result in results:
         signed_data = cms.ContentInfo.load(signature.cms)["content"]

@@ -188,8 +188,9 @@ def test_random_and_mutated_files_raise_nothing_but_not_verifiable(sealed_bytes,
     original = sealed_bytes
     kind = data.draw(st.sampled_from(["random", "flip", "cut", "insert"]))
     if kind == "random":
-        candidate = data.draw(st.one_of(st.binary(max_size=400), st.binary(max_size=400).map(
-            lambda b: b"%PDF-1.7\n" + b)))
+        candidate = data.draw(st.one_of(st.binary(max_size=400), *(
+            st.binary(max_size=400).map(lambda b, head=head: head + b)
+            for head in (b"%PDF-1.7\n", b"PK\x03\x04"))))
     else:
         at = data.draw(st.integers(0, len(original) - 1))
         if kind == "flip":
