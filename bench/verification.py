@@ -114,18 +114,20 @@ def main():
                 ("trust material: the platform's CRLs and the DSS", timed(material)),
                 ("baseline: read and hash the signed ranges", timed(baseline))]
         whole, base = rows[0][1], rows[-1][1]
+        load = os.getloadavg()[0]
         from run import machine, prepend_results  # the pages benchmark's helpers
 
         lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, verification of a sealed "
                  "2-page PDF", "",
-                 f"Machine: {machine()}. One process, SQLite, {ROUNDS} rounds each after 5 "
+                 f"Machine: {machine()}; load average {load:.2f} at the end "
+                 f"(other sessions share it). One process, SQLite, {ROUNDS} rounds each after 5 "
                  f"warm-up rounds; the file: {len(data):,} bytes, two signatures (official "
                  "and seal), PAdES B-LT. Written by `make bench-verify` (bench/verification.py).",
                  "", "| what | p50 ms | p95 ms | mean ms |", "|---|---|---|---|"]
         lines += [f"| {name} | {pct(v, 50):.1f} | {pct(v, 95):.1f} | "
                   f"{statistics.fmean(v):.1f} |" for name, v in rows]
         lines += ["", f"Verification p95 **{pct(whole, 95):.1f} ms** (goal ≤ 50 ms); "
-                      f"{pct(whole, 50) / pct(base, 50):.1f}× the baseline at the median."]
+                      f"{pct(whole, 50) / pct(base, 50):.1f}× the baseline at the median.", ""]
         prepend_results("\n".join(lines))
 
 
