@@ -33,7 +33,7 @@ class PackError(Exception):
 # Every key pack.yaml may hold; a misspelt one is named rather than silently ignored.
 PACK_KEYS = {"code", "name", "languages", "language_info", "currency", "currency_minor_units",
              "money", "fee_units", "time_zone", "person_id", "business_id", "calendar",
-             "registration_number", "phone", "date_format", "search"}
+             "registration_number", "phone", "date_format", "search", "documents"}
 MONEY_DEFAULT = {"symbol": None, "position": "after", "group": "", "decimal": ".",
                  "space": True}
 REGISTRATION_DEFAULT = {"pattern": "{agency}-{year}-{number}", "digits": 6}
@@ -173,6 +173,7 @@ def pack_languages(data: dict) -> tuple[str, ...]:
 def pack_from_data(data: dict, where: str = "pack.yaml", folder: Path | None = None
                    ) -> CountryPack:
     from yagona.core.languages import language_problems
+    from yagona.core.pack_documents import document_problems
 
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -245,6 +246,7 @@ def pack_from_data(data: dict, where: str = "pack.yaml", folder: Path | None = N
         else:
             working_days.add(day)
     problems.extend(_format_problems(data, languages, where))
+    problems.extend(document_problems(data, languages, where))
     if problems:
         raise PackError(problems)
     return CountryPack(

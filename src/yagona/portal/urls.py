@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yagona.portal import account_views, verify_views, views
+from yagona.portal import account_views, documents_views, verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
          name="report-wrong-data"),
     path("account/data-usage/", account_views.data_usage, name="data-usage"),
     path("account/consents/", account_views.consents, name="consents"),
+    path("account/documents/", documents_views.documents, name="documents"),
+    path("account/documents/<str:uuid>/", documents_views.document_detail, name="document"),
+    path("account/documents/<str:uuid>/download/", documents_views.document_download,
+         name="document-download"),
+    path("shared/<str:token>/", documents_views.shared, name="shared"),
+    path("shared/<str:token>/download", documents_views.shared_download,
+         name="shared-download"),
     path("account/inbox/<int:item_id>/read/", account_views.inbox_read, name="inbox-read"),
     path("verify/", verify_views.verify, name="verify"),
     path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),

@@ -50,7 +50,7 @@ def verify(request):
 def verify_document(request, uuid):
     """The QR code's page: the stored document's report and what it is, its holder
     masked (whoever holds the paper can open this), and a comparison with a file."""
-    document = signing.document(uuid)
+    document = signing.issued_document(uuid)
     report = verification.verify_issued(document)
     same, other, error = None, None, ""
     if request.method == "POST":

@@ -85,8 +85,13 @@ class Pkcs11KeyStore:
 
         self._pkcs11 = pkcs11
         lib = pkcs11.lib(module or settings.PKCS11_MODULE)
-        self.session = lib.get_token(token_label=token or settings.PKCS11_TOKEN).open(
-            user_pin=pin or settings.PKCS11_PIN, rw=True)
+        found = lib.get_token(token_label=token or settings.PKCS11_TOKEN)
+        try:
+            self.session = found.open(user_pin=pin or settings.PKCS11_PIN, rw=True)
+        except pkcs11.UserAlreadyLoggedIn:
+            # PKCS#11 logs in the process, not a session: another store of this process
+            # did, and this session shares its login.
+            self.session = found.open(rw=True)
 
     def _private(self, label: str):
         return self.session.get_key(object_class=self._pkcs11.ObjectClass.PRIVATE_KEY,
@@ -108,15 +113,23 @@ class Pkcs11KeyStore:
         parameters = self.session.create_domain_parameters(
             KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
             local=True)
-        public, _private = parameters.generate_keypair(store=True, label=_checked(label))
+        # Said outright, not left to the token's defaults: the private key is made in the
+        # token, signs, and can never be read out of it.
+        public, _private = parameters.generate_keypair(
+            store=True, label=_checked(label), id=label.encode(),
+            private_template={Attribute.TOKEN: True, Attribute.PRIVATE: True,
+                              Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False,
+                              Attribute.SIGN: True})
         return serialization.load_der_public_key(encode_ec_public_key(public))
 
     def signer(self, label: str, certificate, chain) -> signers.Signer:
         from pyhanko.sign.pkcs11 import PKCS11Signer
 
+        # Raw ECDSA over a digest pyhanko makes: every token has CKM_ECDSA, not every one
+        # the hashing variants (SoftHSM has none of them).
         return PKCS11Signer(self.session, key_label=_checked(label),
                             signing_cert=asn1(certificate),
-                            ca_chain=[asn1(c) for c in chain])
+                            ca_chain=[asn1(c) for c in chain], use_raw_mechanism=True)
 
 
 @functools.cache

@@ -100,6 +100,7 @@ class ShareOpening(models.Model):
     reader = models.CharField(max_length=64, blank=True)
     network = models.CharField(max_length=64, blank=True)  # the address, its last part cut
     user_agent = models.CharField(max_length=200, blank=True)
+    opened_as = models.CharField(max_length=8, blank=True)  # page | download
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -123,6 +124,8 @@ class SignatureRequest(models.Model):
     content = models.FileField(upload_to="to-sign/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     check_code = models.CharField(max_length=8)  # shown on both screens
+    channel = models.CharField(max_length=8, default="totp")  # or sms: how they confirm
+    sms_code_sha256 = models.CharField(max_length=64, blank=True)  # only for sms
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

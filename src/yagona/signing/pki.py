@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID
@@ -70,11 +71,28 @@ class Hierarchy:
         return self.root if issuer == "root" else self.authorities[issuer]
 
 
+def _folder() -> Path:
+    return Path(settings.SIGNING_DIR) / "ca"
+
+
 def hierarchy() -> Hierarchy:
     """The root and both issuing authorities (made on first use outside production)."""
     root = authority.Authority().root
-    folder = Path(settings.SIGNING_DIR) / "ca"
-    return _load(authority.fingerprint(root.certificate), str(folder), root)
+    return _load(authority.fingerprint(root.certificate), str(_folder()), root)
+
+
+def create_authorities() -> list[Certificate]:
+    """Make both issuing authorities under the platform root, once: refuses if either
+    is there already (``yagona signing init``; the caller audits). Production makes
+    them only so."""
+    root, folder = authority.Authority().root, _folder()
+    present = sorted(path.name for name in AUTHORITIES
+                     for path in (folder / f"{name}.key", folder / f"{name}.pem")
+                     if path.exists())
+    if present:
+        raise FileExistsError(f"{folder} already holds {', '.join(present)}")
+    return [_make_authority(root, name, title, folder / f"{name}.key", folder / f"{name}.pem")
+            for name, title in AUTHORITIES.items()]
 
 
 @functools.lru_cache(maxsize=8)
@@ -95,7 +113,7 @@ def _load(_root_fingerprint: str, folder: str, root: authority.KeyPair) -> Hiera
     return Hierarchy(root, pairs)
 
 
-def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> None:
+def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> Certificate:
     key = authority.new_key()
     certificate = (
         x509.CertificateBuilder().subject_name(authority.name(title, "Yagona"))
@@ -117,7 +135,7 @@ def _make_authority(root, name, title, key_file: Path, cert_file: Path) -> None:
         .sign(root.key, hashes.SHA256()))
     authority.write_key(key_file, key)
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    _record(certificate, "root", Certificate.Profile.AUTHORITY, name, "", f"ca-{name}")
+    return _record(certificate, "root", Certificate.Profile.AUTHORITY, name, "", f"ca-{name}")
 
 
 def _record(certificate, issuer, profile, holder, agency_code, key_label) -> Certificate:
@@ -174,17 +192,19 @@ def signer(row: Certificate):
 
 
 def crl(issuer: str) -> bytes:
-    """The issuer's current CRL (DER). Made again only when a revocation changed it, or
-    when the last one is half-way to its nextUpdate."""
+    """The issuer's current CRL (DER). Made again when the last one is half-way to its
+    nextUpdate, and at once after a revocation: issued then, with a greater CRL number
+    (RFC 5280 §5.2.3), so that relying parties holding the older one take the new one."""
     revoked = Certificate.objects.filter(issuer=issuer, revoked_at__isnull=False)
-    state = revoked.aggregate(latest=Max("revoked_at"))["latest"]
+    latest = revoked.aggregate(latest=Max("revoked_at"))["latest"]
     hour = authority.now().replace(minute=0, second=0, microsecond=0)
-    return _crl(issuer, str(state), hour - dt.timedelta(hours=hour.hour % (CRL_HOURS // 2)),
+    this_update = hour - dt.timedelta(hours=hour.hour % (CRL_HOURS // 2))
+    return _crl(issuer, max(this_update, latest) if latest else this_update,
                 authority.fingerprint(hierarchy().root.certificate))
 
 
 @functools.lru_cache(maxsize=16)
-def _crl(issuer: str, _state: str, this_update: dt.datetime, _root: str) -> bytes:
+def _crl(issuer: str, this_update: dt.datetime, _root: str) -> bytes:
     pair = hierarchy().issuer_pair(issuer)
     builder = (x509.CertificateRevocationListBuilder()
                .issuer_name(pair.certificate.subject)
@@ -192,7 +212,9 @@ def _crl(issuer: str, _state: str, this_update: dt.datetime, _root: str) -> byte
                .next_update(this_update + dt.timedelta(hours=CRL_HOURS))
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                    pair.key.public_key()), False)
-               .add_extension(x509.CRLNumber(int(this_update.timestamp())), False))
+               # Microseconds: two revocations within a second make two CRL numbers.
+               .add_extension(x509.CRLNumber(int(this_update.timestamp() * 1_000_000)),
+                              False))
     for row in Certificate.objects.filter(issuer=issuer, revoked_at__isnull=False):
         entry = (x509.RevokedCertificateBuilder().serial_number(int(row.serial, 16))
                  .revocation_date(row.revoked_at))
@@ -206,20 +228,26 @@ class BadOcspRequest(ValueError):
     pass
 
 
+def ocsp_refusal(status: ocsp.OCSPResponseStatus) -> bytes:
+    """An unsuccessful OCSP response (malformedRequest, unauthorized, ...), DER."""
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(
+        serialization.Encoding.DER)
+
+
 def ocsp_answer(issuer: str, request_der: bytes) -> bytes:
     """The DER OCSP response for a request about one of the issuer's certificates."""
     try:
         request = ocsp.load_der_ocsp_request(request_der)
-    except ValueError:
-        return ocsp.OCSPResponseBuilder.build_unsuccessful(
-            ocsp.OCSPResponseStatus.MALFORMED_REQUEST).public_bytes(serialization.Encoding.DER)
+        # Parsed lazily: read every part here, so that bad DER anywhere is malformed.
+        serial, algorithm = request.serial_number, request.hash_algorithm
+        key_hash, extensions = request.issuer_key_hash, list(request.extensions)
+    except (ValueError, UnsupportedAlgorithm):  # bad DER, or a hash we do not know
+        return ocsp_refusal(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
     pair = hierarchy().issuer_pair(issuer)
-    row = Certificate.objects.filter(issuer=issuer,
-                                     serial=f"{request.serial_number:x}").first()
-    if row is None or request.issuer_key_hash != _key_hash(pair, request.hash_algorithm):
-        return ocsp.OCSPResponseBuilder.build_unsuccessful(
-            ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(serialization.Encoding.DER)
-    return status_of(row, request.hash_algorithm, request.extensions)
+    row = Certificate.objects.filter(issuer=issuer, serial=f"{serial:x}").first()
+    if row is None or key_hash != _key_hash(pair, algorithm):
+        return ocsp_refusal(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    return status_of(row, algorithm, extensions)
 
 
 def _key_hash(pair, algorithm) -> bytes:

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yagona.signing.models import Certificate
 
@@ -17,11 +18,12 @@ PASSED, FAILED, INDETERMINATE = "TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"
 NO_SIGNATURE = "NO_SIGNATURE"
 WORST_FIRST = (FAILED, INDETERMINATE, PASSED)
 
+# Said of signatures (the wallet's "Valid" is said of a document: another word in Russian).
 INDICATIONS = {
-    PASSED: _("Valid"),
-    FAILED: _("Not valid"),
-    INDETERMINATE: _("Could not be confirmed"),
-    NO_SIGNATURE: _("No signature"),
+    PASSED: pgettext_lazy("signature", "Valid"),
+    FAILED: pgettext_lazy("signature", "Not valid"),
+    INDETERMINATE: pgettext_lazy("signature", "Could not be confirmed"),
+    NO_SIGNATURE: pgettext_lazy("signature", "No signature"),
 }
 VERDICTS = {
     PASSED: _("Every signature on this document is valid."),

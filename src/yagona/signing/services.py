@@ -6,19 +6,31 @@ issue and revoke certificates. Other rooms call these; every change is audited.
     certificate_of(user, agency=None)        a person's signing certificate, issued on
                                             first need (official or citizen profile)
     revoke(actor, serial, reason)            CRLs and OCSP say so at once
+    create_authorities(actor)                the issuing authorities, once (signing init)
+    sign_as_person(user, pdf, ...)           a person's own signature (signing.remote)
+    share(user, uuid, days, label)           a link for someone else, (ShareLink, token)
+    revoke_share(user, link_id)              the link stops working at once
+    open_share(token, reader=, network=, user_agent=, what=)  a third party's read
 """
 
 import hashlib
+import ipaddress
+import secrets
 import uuid as uuid_module
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from yagona.accounts import queries as accounts
 from yagona.core import audit
 from yagona.core.countries import active_pack
-from yagona.signing import pades, pki
-from yagona.signing.models import Certificate, SignedDocument
+from yagona.signing import pades, pki, queries
+from yagona.signing.models import Certificate, ShareLink, ShareOpening, SignedDocument
 
 
 def _state_language_name(names: dict) -> str:
@@ -101,3 +113,145 @@ def revoke(actor: audit.Actor, serial: str, reason: str = "unspecified") -> Cert
             audit.record(actor, "signing.certificate_revoked", "certificate", row.serial,
                          {"reason": reason, "holder": row.holder}, agency=row.agency_code)
     return row
+
+
+def sign_as_person(user, pdf: bytes, *, kind: str, title: dict, source: str = "",
+                   reference: str = "") -> SignedDocument:
+    """Sign ``pdf`` with the person's own (citizen) key, PAdES B-LT. Only for
+    ``signing.remote.confirm``, once the person confirmed; the document is theirs."""
+    row = certificate_of(user)
+    signed = pades.sign(pdf, [pades.Signature(row, "Signature", reason=reference)])
+    with transaction.atomic():
+        document = SignedDocument(
+            kind=kind, title=title, holder_kind="person", holder_id=user.username,
+            reference=reference, source=source, filename=f"{reference or 'signed'}.pdf",
+            size=len(signed), sha256=hashlib.sha256(signed).hexdigest(),
+            issued_at=timezone.now(),
+            signers=[{"name": row.common_name, "profile": row.profile, "serial": row.serial}])
+        document.file.save(f"{document.uuid}.pdf", ContentFile(signed), save=False)
+        document.save()
+        audit.record(audit.Actor(user=user), "signing.document_signed", "signed_document",
+                     document.uuid, {"kind": kind, "sha256": document.sha256,
+                                     "signer": row.serial, "source": source})
+    return document
+
+
+def is_uuid(value) -> bool:
+    try:
+        uuid_module.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def create_authorities(actor: audit.Actor) -> list[Certificate]:
+    """Make the seals and persons authorities under the platform root, once (raises
+    ``FileExistsError`` if either exists)."""
+    with transaction.atomic():
+        rows = pki.create_authorities()
+        for row in rows:
+            audit.record(actor, "signing.authority_created", "certificate", row.serial,
+                         {"holder": row.holder, "sha256": row.sha256})
+    return rows
+
+
+# --- sharing a document of one's wallet -------------------------------------------------
+
+SHARE_DAYS = (1, 7, 30)  # the choices a holder has: a short life limits a leaked link
+LABEL_LENGTH = ShareLink._meta.get_field("label").max_length
+USER_AGENT_LENGTH = ShareOpening._meta.get_field("user_agent").max_length
+OPENED_AS = ("page", "download")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _holder_actor(user, document) -> audit.Actor:
+    own = document.holder_kind == queries.PERSON and document.holder_id == user.username
+    return audit.Actor(user=user, represented="" if own else document.holder_id)
+
+
+def share(user, uuid, days: int, label: str = "") -> tuple[ShareLink, str]:
+    """A link to one document of the user's wallet, valid ``days`` (one of SHARE_DAYS).
+    The token is returned once, for the holder to pass on; only its hash is kept."""
+    document = queries.document_for(user, uuid)
+    label = " ".join((label or "").split())
+    errors = {}
+    if days not in SHARE_DAYS:
+        errors["days"] = _("Choose how long the link works.")
+    if len(label) > LABEL_LENGTH:
+        errors["label"] = _("Write at most %(limit)s characters.") % {"limit": LABEL_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = ShareLink.objects.create(
+            document=document, token_sha256=_token_hash(token), label=label,
+            created_by=user, expires_at=timezone.now() + timedelta(days=days))
+        audit.record(_holder_actor(user, document), "signing.share_created",
+                     "signed_document", document.uuid,
+                     {"link": link.pk, "days": days, "label": label,
+                      "expires_at": link.expires_at.isoformat()},
+                     agency=document.agency_code)
+    return link, token
+
+
+def revoke_share(user, link_id) -> ShareLink:
+    """End a link of the user's wallet now; a link out of their reach is 404."""
+    with transaction.atomic():
+        link = ShareLink.objects.select_for_update().select_related("document") \
+            .filter(pk=link_id if isinstance(link_id, int) else None).first()
+        if link is None:
+            raise Http404
+        queries.document_for(user, link.document.uuid)  # in reach, else 404
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            audit.record(_holder_actor(user, link.document), "signing.share_revoked",
+                         "signed_document", link.document.uuid, {"link": link.pk},
+                         agency=link.document.agency_code)
+    return link
+
+
+def network_of(address: str) -> str:
+    """The network an address is in, never the address: IPv4 /24, IPv6 /48 (enough for
+    the holder to tell their bank's office from elsewhere; not enough to name a device)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def open_share(token: str, *, reader: str = "", network: str = "", user_agent: str = "",
+               what: str = "page") -> SignedDocument:
+    """The document behind a live link, its opening recorded for the holder (when, who
+    if signed in, from which network, with which browser, page or download) and audited
+    as a read by a third party. Unknown, expired and revoked links are 404 alike.
+    ``network`` is the reader's address: only its network is kept."""
+    if what not in OPENED_AS:
+        raise ValueError(f"unknown way of opening {what!r}")
+    if not isinstance(token, str) or not token:
+        raise Http404
+    with transaction.atomic():
+        link = ShareLink.objects.select_related("document").filter(
+            token_sha256=_token_hash(token), revoked_at__isnull=True,
+            expires_at__gt=timezone.now()).first()
+        if link is None:
+            raise Http404
+        opening = ShareOpening.objects.create(
+            link=link, reader=(reader or "")[:64], network=network_of(network),
+            user_agent=(user_agent or "")[:USER_AGENT_LENGTH], opened_as=what)
+        person = accounts.person(reader) if reader else None
+        actor = audit.Actor(user=person) if person else audit.Actor(system="share-link")
+        document = link.document
+        audit.record(actor, "signing.share_opened", "signed_document", document.uuid,
+                     {"link": link.pk, "label": link.label, "as": what,
+                      "reader": opening.reader, "network": opening.network,
+                      "holder": f"{document.holder_kind}:{document.holder_id}"},
+                     agency=document.agency_code)
+    return document

@@ -26,6 +26,22 @@ PACK = {
         {"date": "2026-01-01", "name": T("New Year")},
         {"date": "2027-01-01", "name": T("New Year")},
     ]},
+    "documents": {"decision": {
+        "title_approved": T("Decision to grant the application", "Решение об удовлетворении"),
+        "title_rejected": T("Decision to refuse the application", "Решение об отказе"),
+        "number": T("Registration number", "Регистрационный номер"),
+        "date": T("Date of the decision", "Дата решения"),
+        "applicant": T("Applicant", "Заявитель"),
+        "applicant_id": T("Identification number", "Идентификационный номер"),
+        "service": T("Service", "Услуга"), "decision": T("Decision", "Решение"),
+        "approved": T("Granted", "Удовлетворено"), "rejected": T("Refused", "Отказано"),
+        "reason": T("Grounds for the decision", "Основание решения"),
+        "official": T("Official", "Должностное лицо"),
+        "verify": T("This document is signed electronically. Verify it at",
+                    "Документ подписан электронной подписью. Проверить его можно по адресу"),
+        "document_id": T("Document ID", "Идентификатор документа"),
+        "page": T("Page {page} of {pages}", "Страница {page} из {pages}"),
+    }},
 }
 AGENCIES = [
     {"code": "REG", "name": T("Civil Registry", "Служба регистрации"),

@@ -30,13 +30,16 @@ from django.utils.translation import trans_real
 from yagona.portal.tests.test_translations import english_runs
 from yagona.testing.web import TOTP_SECRET
 
-PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "allauth")
+PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona.signing",
+                "allauth")
 # Files and pure redirects: nothing to read on them.
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
-             "portal:set-language", "accounts:revoke-api-token"}  # POST-only actions, files
+             "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
+             "portal:document-download", "portal:shared-download"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
-                 "accounts": ("citizen", "official"), "": ("anonymous", "citizen", "official")}
+                 "accounts": ("citizen", "official"), "pki": ("anonymous",),
+                 "": ("anonymous", "citizen", "official")}
 TEXT_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -54,6 +57,10 @@ def samples(s):
                                ("citizen", {"uuid": s.draft.uuid})],
         "portal:report-wrong-data": [("citizen", {"code": s.registry})],
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
+        "portal:document": [("citizen", {"uuid": s.document.uuid})],
+        "portal:shared": [("anonymous", {"token": s.share_token}),
+                          ("citizen", {"token": s.share_token}),
+                          ("anonymous", {"token": "no-such-link"})],  # the 404 page
         "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
@@ -74,6 +81,10 @@ def samples(s):
         "backoffice:workload": [("supervisor", {"code": s.application.agency.code})],
         "backoffice:staff": [("agency_admin", {"code": s.application.agency.code})],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
+        # The publication point's files (not HTML: fetched, not read for words).
+        **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
+           for name in ("certificate", "certificate-pem", "crl", "ocsp")},
+        "pki:ocsp-get": [("anonymous", {"issuer": "persons", "encoded": "MAA="})],
         "account_reset_password_from_key": [("anonymous", {"uidb36": s.uidb36,
                                                            "key": s.reset_key})],
     }
@@ -258,8 +269,6 @@ def scene(pack_code):
     from yagona.core.countries import read_yaml
     from yagona.demo import data as demo
     from yagona.registries.models import Record
-    from yagona.signing import services as signing
-    from yagona.signing.tests.helpers import plain_pdf
 
     folder = Path(settings.COUNTRIES_DIR) / pack_code
     load_pack(SYSTEM, folder)
@@ -284,20 +293,33 @@ def scene(pack_code):
         user=citizen, email="citizen@example.org", primary=True)
     RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
     centre = User.objects.filter(official_roles__service_centre=True).first()
+    document, share_token = _shared_document(citizen, application)
     users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
              "admin": User.objects.get(username=officials["platform_admin"]),
              **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
     form = FormDefinition(draft.service.form)
-    document = signing.seal(plain_pdf(), application.agency, official=operator, kind="result",
-                            title=application.service.name, holder_id=citizen.username,
-                            reference=application.registration_number or "")
     return SimpleNamespace(
-        document=document,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
-        reset_key="")
+        reset_key="", document=document, share_token=share_token)
+
+
+def _shared_document(citizen, application):
+    """A sealed decision in the citizen's wallet, shared, opened once, with a revoked link
+    beside it, so that the document's page shows every part."""
+    from yagona.signing import services as signing
+    from yagona.signing.tests.helpers import plain_pdf
+
+    document = signing.seal(plain_pdf(), application.agency, kind="result",
+                            title=application.service.name, holder_id=citizen.username,
+                            reference=application.registration_number)
+    ended, _token = signing.share(citizen, document.uuid, 1)
+    signing.revoke_share(citizen, ended.pk)
+    _link, token = signing.share(citizen, document.uuid, 7, "Orienbank")
+    signing.open_share(token, network="203.0.113.9", user_agent="Mozilla/5.0 (X11; Linux)")
+    return document, token
 
 
 def reset_key(s):
