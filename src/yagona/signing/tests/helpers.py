@@ -7,17 +7,8 @@ import shutil
 import subprocess
 
 import pytest
-from reportlab.pdfgen import canvas
 
-
-def plain_pdf(pages: int = 2, text: str = "Decision") -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pageCompression=0)  # readable, so tests can alter it
-    for number in range(pages):
-        page.drawString(72, 760, f"{text}, page {number + 1}")
-        page.showPage()
-    page.save()
-    return buffer.getvalue()
+from yagona.testing.documents import plain_pdf  # noqa: F401 - the signing tests' import
 
 
 def tool(name: str) -> str:
