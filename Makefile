@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries bench-exchange demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange bench-verify demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench-registries: $(STAMP) messages
 # lookup called directly, at 16 connections.
 bench-exchange: $(STAMP) messages
 	$(BIN)/python bench/exchange.py
+
+# The verification benchmark: verify a sealed 2-page PDF (two signatures, PAdES B-LT) in
+# process, its phases and a baseline beside it (bench/verification.py); goal p95 <= 50 ms.
+bench-verify: $(STAMP) messages
+	$(BIN)/python bench/verification.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from yagona.accounts.models import User
 from yagona.agencies import queries as agencies
 from yagona.api.common import OFFICIAL, PUBLIC, SIGNED_IN, install_problem_handlers
 from yagona.api.v1_registries import router as registries_router
+from yagona.api.v1_verify import router as verify_router
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
 from yagona.applications.models import Application
@@ -341,3 +342,4 @@ api.add_router("/catalogue", public)
 api.add_router("/", mine)
 api.add_router("/office", office)
 api.add_router("/registries", registries_router)
+api.add_router("/", verify_router)

@@ -7,13 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
+from yagona.accounts import services as account_services
 from yagona.accounts.models import Role
-from yagona.applications import files
-from yagona.applications.models import Application, Attachment, Message
+from yagona.applications import files, results
+from yagona.applications.models import Application, Message
 from yagona.applications.steps import _is_uuid, _local_today, _lock, _step
 from yagona.applications.workflow import OFFICIAL, Status
 from yagona.core import audit
 from yagona.core.countries import active_pack
+from yagona.signing.pades import NotAPdf
 
 
 def _official(user, uuid):
@@ -80,26 +82,41 @@ def request_info(user, uuid, text: str) -> Application:
     return application
 
 
-def decide(user, uuid, approve: bool, reason: str, result=None) -> Application:
-    """Approve (with an optional result document) or reject (with a reason)."""
+def decide(user, uuid, approve: bool, reason: str, result=None,
+           confirmation: str | None = None) -> Application:
+    """Approve (with an optional result document) or reject (with a reason). The decision
+    is issued as a signed document (applications.results). ``confirmation``: the
+    official's authenticator code, which lets the platform sign in their name beside the
+    agency seal (the back office always asks for it); ``None`` for a system's API call,
+    sealed by the agency alone."""
     application, roles = _official(user, uuid)
     _must_handle(user, application, roles)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
     if result is not None:
-        content_type, digest = files.check_upload(result, accept=("application/pdf",),
-                                                  max_bytes=20 * 1024 * 1024)
+        files.check_upload(result, accept=("application/pdf",), max_bytes=20 * 1024 * 1024)
+    if confirmation is not None:
+        if not accounts.has_second_factor(user):
+            raise ValidationError({"confirmation": _(
+                "Set up an authenticator app in your account to sign decisions.")})
+        if not account_services.check_totp(user, confirmation):
+            raise ValidationError({"confirmation": _(
+                "The code from your authenticator app is not right, or was used already "
+                "(each code works once). Enter the next code it shows.")})
+    role = _role_label(roles)
     with transaction.atomic():
         application = _lock(application)
-        if result is not None:
-            Attachment.objects.create(application=application, kind=Attachment.Kind.RESULT,
-                                      file=result, filename=result.name[:255],
-                                      content_type=content_type, size=result.size,
-                                      sha256=digest, uploaded_by=user)
         application.decided_at = timezone.now()
         application.decision_reason = reason
+        try:
+            results.issue(application, user, role, approved=approve, reason=reason,
+                          upload=result, personally=confirmation is not None)
+        except NotAPdf as exc:
+            raise files.FileRejected(_("The result document cannot be signed: it is not a "
+                                       "readable PDF.")) from exc
         _step(_official_actor(user, application), application,
-              "approve" if approve else "reject", OFFICIAL, role=_role_label(roles),
-              agency=application.agency, note=reason, result=result is not None)
+              "approve" if approve else "reject", OFFICIAL, role=role,
+              agency=application.agency, note=reason, result=result is not None,
+              signed_by_official=confirmation is not None)
     return application

@@ -1,7 +1,8 @@
 """Reads of applications, each limited to what the caller may see (else 404)."""
 
 import calendar
-from datetime import date, timedelta
+import contextlib
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -164,13 +165,13 @@ def statistics(caller, start: date | None = None, end: date | None = None, *,
     or per ``role`` can single out one official (a role in one service is often one
     person), so both need an official (PermissionDenied otherwise) and count only the
     applications of the caller's agencies; an operator who works in none of them is 404."""
-    end = end or timezone.localdate()
+    zone = active_pack().zone  # days are the country's, not the server's (UTC)
+    end = end or timezone.localtime(timezone.now(), zone).date()
     year = timedelta(days=365)
     start = start or (end - year if end - date.min >= year else date.min)
     if start > end:
         raise ValidationError(_("The start date is after the end date."), code="order")
-    steps = StatusChange.objects.filter(action__in=DECISIONS, at__date__gte=start,
-                                        at__date__lte=end)
+    steps = StatusChange.objects.filter(action__in=DECISIONS, **_local_days(start, end, zone))
     if service:
         steps = steps.filter(Q(application__service__code=service)
                              | Q(application__service__name__icontains=service))
@@ -187,6 +188,20 @@ def statistics(caller, start: date | None = None, end: date | None = None, *,
     if role:
         steps = steps.filter(actor_role=role)
     return _buckets(steps, start, end, timeframe)
+
+
+def _local_days(start: date, end: date, zone) -> dict:
+    """The ORM filter for steps made on the country's days ``start`` to ``end``."""
+    def midnight(day: date):
+        return datetime.combine(day, time.min, tzinfo=zone)
+
+    found = {}
+    # The calendar's edges have no midnight in every zone: no bound there is the same.
+    with contextlib.suppress(OverflowError):
+        found["at__gte"] = midnight(start).astimezone(UTC)
+    with contextlib.suppress(OverflowError):
+        found["at__lt"] = midnight(end + timedelta(days=1)).astimezone(UTC)
+    return found
 
 
 def _buckets(steps, start: date, end: date, timeframe: str | None) -> list[dict]:

@@ -93,6 +93,7 @@ def application(request, uuid):
                                                 again=request.GET.get("read") == "again"),
         "actions": actions_from(found.status, "official"),
         "colleagues": colleagues, "overdue": apply.overdue(found),
+        "decision_reason": request.session.get(f"decision_reason:{uuid}", ""),
         "can_decide": found.status == Status.IN_REVIEW and (
             found.assigned_to_id == request.user.pk or Role.SUPERVISOR in roles),
         # "Assign to me" is pointless once it is theirs; a supervisor may still hand it on.
@@ -117,9 +118,12 @@ def _act(request, uuid):
             apply.request_info(request.user, uuid, request.POST.get("text", ""))
             messages.success(request, _("The request was sent to the applicant."))
         elif action in ("approve", "reject"):
+            # What was typed survives a wrong code (the file must be chosen again).
+            request.session[f"decision_reason:{uuid}"] = request.POST.get("reason", "")
             apply.decide(request.user, uuid, action == "approve", request.POST.get("reason", ""),
-                         request.FILES.get("result"))
-            messages.success(request, _("The decision is recorded."))
+                         request.FILES.get("result"), confirmation=request.POST.get("code", ""))
+            request.session.pop(f"decision_reason:{uuid}", None)
+            messages.success(request, _("The decision is signed and sent to the applicant."))
         elif action == "message":
             apply.send_message(request.user, uuid, request.POST.get("text", ""), official=True)
             messages.success(request, _("Your message was sent."))

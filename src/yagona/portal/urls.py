@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yagona.portal import account_views, documents_views, signing_views, views
+from yagona.portal import account_views, documents_views, signing_views, verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -34,5 +34,7 @@ urlpatterns = [
     path("shared/<str:token>/download", documents_views.shared_download,
          name="shared-download"),
     path("account/inbox/<int:item_id>/read/", account_views.inbox_read, name="inbox-read"),
+    path("verify/", verify_views.verify, name="verify"),
+    path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),
     path("language/<str:code>/", views.set_language, name="set-language"),
 ]

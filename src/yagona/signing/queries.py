@@ -7,13 +7,19 @@ what a document's signatures are worth today.
     holders_of(user)              whose documents the user sees: {(kind, id): name}
     share_links_of(user, document)  the links made for it, with their latest openings
     status_of(document)           valid, withdrawn, or a signer's certificate revoked
+
+For verification (``signing.verify``, the public /verify/ pages):
+
+    issued_document(uuid)         an issued document by its public id, else Http404
+    issued_with_hash(sha256)      the issued document with exactly these bytes, or None
+    holder_shown(document)        its holder as anyone with the paper may see it
 """
 
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,3 +132,47 @@ def statuses_of(documents) -> dict[int, Status]:
     documents = list(documents)
     revoked = _revocations(s.get("serial") for d in documents for s in d.signers)
     return {document.pk: _status(document, revoked) for document in documents}
+
+
+# --- verification -----------------------------------------------------------------------
+
+def issued_document(uuid) -> SignedDocument:
+    """A document the platform issued, by its public id (the QR code's); else 404."""
+    found = SignedDocument.objects.filter(uuid=uuid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def issued_with_hash(sha256: str) -> SignedDocument | None:
+    """The document the platform issued with exactly these bytes, if any."""
+    return SignedDocument.objects.filter(sha256=sha256).order_by("issued_at").first()
+
+
+def stored_bytes(document: SignedDocument) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def certificates_by_fingerprint(fingerprints) -> dict[str, Certificate]:
+    """The hierarchy's certificates among these SHA-256 fingerprints (hex)."""
+    return {row.sha256: row for row in Certificate.objects.filter(sha256__in=list(fingerprints))}
+
+
+def revocation_state() -> str:
+    """Changes whenever a certificate is revoked: part of the key of cached reports."""
+    latest = Certificate.objects.aggregate(latest=Max("revoked_at"))["latest"]
+    return latest.isoformat() if latest else "none"
+
+
+def holder_shown(document: SignedDocument) -> dict:
+    """Who holds the document, as much as anyone with the paper may see: initials and
+    the last two characters of the identifier, never the whole of either."""
+    identifier = document.holder_id or ""
+    initials = ""
+    if document.holder_kind == "person" and identifier:
+        person = accounts.person(identifier)
+        if person is not None:
+            initials = " ".join(f"{part[0]}." for part in person.display_name.split() if part)
+    masked = "•" * max(len(identifier) - 2, 0) + identifier[-2:] if len(identifier) > 2 else ""
+    return {"initials": initials, "identifier": masked, "kind": document.holder_kind}

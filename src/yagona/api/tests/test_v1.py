@@ -118,7 +118,9 @@ def test_applying_through_the_api(tokens, people):
 def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("c.pdf", PDF, content_type="application/pdf")
+    from yagona.testing.documents import plain_pdf
+
+    return SimpleUploadedFile("c.pdf", plain_pdf(1), content_type="application/pdf")
 
 
 @pytest.mark.django_db

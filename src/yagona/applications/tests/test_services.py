@@ -17,8 +17,10 @@ from yagona.conftest import make_person_id
 from yagona.core import audit
 from yagona.core.audit import SYSTEM
 from yagona.notifications.models import InboxItem
+from yagona.signing import pades
+from yagona.testing.documents import plain_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = plain_pdf(1, "Certificate")
 ANSWERS = {"child_name": "Amir Rahimov", "birth_date": "2026-01-05", "sex": "m",
            "hospital_birth": False}
 
@@ -69,7 +71,13 @@ def test_the_whole_path(people, birth):
     assert days_left >= 0
     application = apply.decide(operator, application.uuid, True, "", pdf("result.pdf"))
     assert application.status == "approved"
-    assert application.attachments.filter(kind="result").count() == 1
+    # The decision the platform wrote and the uploaded result, both sealed by the agency.
+    results = application.attachments.filter(kind="result").order_by("pk")
+    assert [r.filename for r in results] == [f"{application.registration_number}-decision.pdf",
+                                             "result.pdf"]
+    for result in results:
+        (seal,) = pades.signatures_in(result.file.read())
+        assert seal.field_name == "Seal"
 
     apply.rate(citizen, application.uuid, 5, "Fast")
     rating = Rating.objects.get()

@@ -37,3 +37,30 @@ def test_the_history_does_not_say_the_same_twice(people, application):
     assert "More information requested</strong>" in page
     assert "More information requested → More information requested" not in page
     assert "Sent to the agency → Submitted" in page
+
+
+@pytest.mark.django_db
+def test_a_decision_is_signed_with_the_officials_code_and_a_wrong_code_keeps_the_text(
+        people, application):
+    import pyotp
+    from django.core.cache import cache
+
+    from yagona.signing.models import SignedDocument
+    from yagona.testing.web import TOTP_SECRET
+
+    office = official(people["operator"])
+    url = f"/office/applications/{application.uuid}/"
+    office.post(url, {"action": "assign"})
+    page = office.get(url).content.decode()
+    assert 'autocomplete="one-time-code"' in page
+    office.post(url, {"action": "reject", "reason": "The scan is unreadable.", "code": "000000"})
+    page = office.get(url).content.decode()
+    assert "not right" in page and "The scan is unreadable.</textarea>" in page
+    assert not SignedDocument.objects.exists()
+    cache.clear()  # the sign-in used this period's code; a real official waits for the next
+    office.post(url, {"action": "reject", "reason": "The scan is unreadable.",
+                      "code": pyotp.TOTP(TOTP_SECRET).now()})
+    page = office.get(url).content.decode()
+    assert "The decision is signed and sent to the applicant." in page
+    (document,) = SignedDocument.objects.all()
+    assert [s["profile"] for s in document.signers] == ["official", "seal"]

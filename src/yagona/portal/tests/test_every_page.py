@@ -67,6 +67,7 @@ def samples(s):
         "portal:shared": [("anonymous", {"token": s.share_token}),
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
+        "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],

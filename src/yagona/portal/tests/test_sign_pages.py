@@ -90,6 +90,9 @@ def test_a_citizen_signs_and_submits_in_the_browser(people, citizen, licence):
     assert f'href="/account/documents/{application.signed_document.uuid}/"' in detail
     wallet = client.get("/account/documents/", **EN).content.decode()
     assert application.registration_number in wallet
+    # The QR-code page of the platform verifies the applicant's signature as valid.
+    verified = client.get(f"/verify/{application.signed_document.uuid}/", **EN)
+    assert verified.status_code == 200 and "TOTAL_PASSED" in verified.content.decode()
 
     # The tax official sees who signed and downloads the signed file; the read is audited.
     office = official(people["tax_operator"])
