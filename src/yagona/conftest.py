@@ -61,3 +61,10 @@ def people(country):
     services.grant_role(SYSTEM, p["tax_operator"], tax, Role.OPERATOR)
     services.grant_role(SYSTEM, p["centre"], reg, Role.OPERATOR, service_centre=True)
     return p
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, and `asyncio.run` (pyhanko's signing) refuses to
+    start under it."""
+    items.sort(key=lambda item: "/browser_tests/" in str(item.path))

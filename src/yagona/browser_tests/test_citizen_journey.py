@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
@@ -159,12 +160,24 @@ def test_citizen_and_operator_journey(pack_code, language, live_server, pages, t
     office.reload()
     office.fill("#reason", "All documents are in order.")
     office.set_input_files("#result", str(pdf))
+    # The official signs with their authenticator's code. Sign-in used this period's
+    # code (each works once); a person would wait for the next one, the test forgets it.
+    cache.clear()
+    office.fill("#code", demo.current_code())
     office.click("button[name=action][value=approve]")
+    assert office.locator("#code").count() == 0  # decided: no decision form any more
 
     page.reload()
     with page.expect_download() as download:
         page.click("a[href*='/files/']")
-    assert download.value.path().read_bytes().startswith(b"%PDF")
+    # The first result is the decision the platform wrote, signed by the official and
+    # sealed by the agency; its page checks the signature.
+    signed = download.value.path().read_bytes()
+    assert signed.startswith(b"%PDF") and b"/ByteRange" in signed
+    page.click("a[href*='/verify/']")
+    assert page.locator("text=TOTAL_PASSED").count() >= 1
+    accessible(page, "verification of the decision")
+    page.go_back()
     page.check("#score-5")
     page.click("form:has(input[name=action][value=rate]) button")
     assert page.locator("#score-5").count() == 0  # rated once

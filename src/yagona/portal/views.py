@@ -21,6 +21,7 @@ from yagona.catalogue import search as catalogue_search
 from yagona.catalogue.forms import FormDefinition
 from yagona.core.middleware import cache_anonymous
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
+from yagona.signing import queries as signing
 from yagona.signing import remote
 
 # --- catalogue ------------------------------------------------------------------------
@@ -322,7 +323,9 @@ def application_detail(request, uuid):
         "application": application,
         "timeline": application.timeline.select_related("agency", "actor"),
         "messages_list": application.messages.all(),
-        "results": application.attachments.filter(kind="result"),
+        # Each result with the signed document it is (verification, the wallet).
+        "results": [(f, signing.issued_with_hash(f.sha256))
+                    for f in application.attachments.filter(kind="result")],
         "error": error,
         "can_withdraw": application.status in (Status.SUBMITTED, Status.IN_REVIEW,
                                                Status.INFO_REQUESTED),
