@@ -10,6 +10,8 @@ import time
 
 import pyotp
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from yagona.accounts import services as accounts
 from yagona.accounts.models import User
@@ -72,7 +74,9 @@ def test_a_citizen_signs_an_application_with_their_authenticator(live_server, pa
     code.fill("000000")
     page.click("button[name=action][value=sign]")
     assert page.locator(".error-summary").count() == 1
-    assert page.locator("#e-code").inner_text().strip().endswith("Код нодуруст аст.")
+    with translation.override("tg"):
+        assert page.locator("#e-code").inner_text().strip().endswith(
+            gettext("The code is not right."))
     accessible(page, "the signing page with a wrong code")
     application = Application.objects.get(created_by=citizen, service=service)
     assert application.status == "draft"
