@@ -56,44 +56,50 @@ class Signature:
 
 
 def sign(pdf: bytes, signatures: list[Signature]) -> bytes:
-    """``pdf`` with these PAdES signatures added in order, each timestamped (B-T), then
+    """``pdf`` with these PAdES signatures added in order, each timestamped (B-T), and
     one document security store with every certificate, CRL and OCSP answer they need:
     B-LT. The material is the platform's own (it is the CA), so nothing is fetched and
-    nothing is validated twice."""
+    nothing is validated twice; being known beforehand, it goes into the last
+    signature's revision, ahead of that signature (pyhanko's "DSS together with the
+    signature"), not into a revision of its own: one reading and writing of the file
+    less here, one revision less for every verifier to compare."""
+    if not signatures:
+        raise ValueError("nothing to sign with")
     out = pdf
-    for signature in signatures:
+    for signature in signatures[:-1]:
         out = _sign_one(out, signature)
-    rows = [s.certificate for s in signatures]
+    return _sign_one(out, signatures[-1], dss=_dss_material([s.certificate for s in signatures]))
+
+
+def _dss_material(rows: list[Certificate]) -> dict:
     crls, ocsps = revocation_material(rows)
     chain = pki.hierarchy()
     certificates = [pki.load(row) for row in rows] + [chain.root.certificate, tsa_certificate()]
     certificates += [pair.certificate for pair in chain.authorities.values()]
-    writer = IncrementalPdfFileWriter(io.BytesIO(out), strict=False)
-    DocumentSecurityStore.supply_dss_in_writer(
-        writer, None, certs=[keystore.asn1(c) for c in certificates], ocsps=ocsps, crls=crls)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return {"certs": [keystore.asn1(c) for c in certificates], "ocsps": ocsps, "crls": crls}
 
 
-def _sign_one(pdf: bytes, signature: Signature) -> bytes:
+def _sign_one(pdf: bytes, signature: Signature, dss: dict | None = None) -> bytes:
     metadata = signers.PdfSignatureMetadata(
         field_name=signature.field, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=signature.reason or None, location=signature.location or None)
     cms_signer, stamper = pki.signer(signature.certificate), tsa.timestamper()
     key = (signature.certificate.sha256, stamper.tsa_cert.sha256)
     try:
-        return _signed(pdf, metadata, cms_signer, stamper, _reserved(key, cms_signer, stamper))
+        return _signed(pdf, metadata, cms_signer, stamper, dss,
+                       _reserved(key, cms_signer, stamper))
     except SigningError:  # the CMS outgrew the space measured for it: let pyhanko measure
         _RESERVED.pop(key, None)
-        return _signed(pdf, metadata, cms_signer, stamper, None)
+        return _signed(pdf, metadata, cms_signer, stamper, dss, None)
 
 
-def _signed(pdf, metadata, cms_signer, stamper, reserved) -> bytes:
+def _signed(pdf, metadata, cms_signer, stamper, dss, reserved) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     except Exception as exc:  # pyhanko raises several kinds for a broken file
         raise NotAPdf(str(exc)) from exc
+    if dss:
+        DocumentSecurityStore.supply_dss_in_writer(writer, None, **dss)
     out = io.BytesIO()
     signers.PdfSigner(metadata, signer=cms_signer, timestamper=stamper,
                       new_field_spec=fields.SigFieldSpec(metadata.field_name)
