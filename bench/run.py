@@ -309,8 +309,9 @@ def write_results(results, submitted, audit_line, backlog):
 
 
 HEAD = ("# Benchmark results\n\nWritten by `make bench` (bench/run.py), "
-        "`make bench-registries` (bench/registries.py) and `make bench-exchange` "
-        "(bench/exchange.py); newest first.\n\n")
+        "`make bench-registries` (bench/registries.py), `make bench-exchange` "
+        "(bench/exchange.py), `make bench-verify` (bench/verification.py) and "
+        "`make bench-signing` (bench/signing.py); newest first.\n\n")
 
 
 def prepend_results(text: str) -> None:

@@ -183,7 +183,13 @@ def current(profile: str, holder: str, agency_code: str = "") -> Certificate | N
 
 
 def load(row: Certificate) -> x509.Certificate:
-    return x509.load_pem_x509_certificate(row.pem.encode())
+    return _certificate(row.pem)
+
+
+@functools.lru_cache(maxsize=512)
+def _certificate(pem: str) -> x509.Certificate:
+    # Every signature, OCSP answer and DSS needs the signer's certificate: parse it once.
+    return x509.load_pem_x509_certificate(pem.encode())
 
 
 def signer(row: Certificate):
@@ -195,12 +201,18 @@ def crl(issuer: str) -> bytes:
     """The issuer's current CRL (DER). Made again when the last one is half-way to its
     nextUpdate, and at once after a revocation: issued then, with a greater CRL number
     (RFC 5280 §5.2.3), so that relying parties holding the older one take the new one."""
-    revoked = Certificate.objects.filter(issuer=issuer, revoked_at__isnull=False)
-    latest = revoked.aggregate(latest=Max("revoked_at"))["latest"]
+    return crls([issuer])[0]
+
+
+def crls(issuers) -> list[bytes]:
+    """The current CRLs of these issuers, in order, with one query for all of them."""
+    latest = dict(Certificate.objects.filter(issuer__in=issuers, revoked_at__isnull=False)
+                  .order_by().values_list("issuer").annotate(latest=Max("revoked_at")))
     hour = authority.now().replace(minute=0, second=0, microsecond=0)
     this_update = hour - dt.timedelta(hours=hour.hour % (CRL_HOURS // 2))
-    return _crl(issuer, max(this_update, latest) if latest else this_update,
-                authority.fingerprint(hierarchy().root.certificate))
+    root = authority.fingerprint(hierarchy().root.certificate)
+    return [_crl(issuer, max(this_update, latest[issuer]) if issuer in latest
+                 else this_update, root) for issuer in issuers]
 
 
 @functools.lru_cache(maxsize=16)
@@ -258,21 +270,44 @@ def _key_hash(pair, algorithm) -> bytes:
     return digest.finalize()
 
 
+# Answers without a nonce are kept for the minute they were made in, keyed by the
+# certificate and its revocation state as the caller read it: a revocation changes the
+# key, so it shows in the next answer, and a revoked certificate never meets a "good".
+_answers: dict[tuple, bytes] = {}
+ANSWERS_KEPT = 2048
+
+
 def status_of(row: Certificate, algorithm=None, request_extensions=()) -> bytes:
-    """A signed OCSP answer about one certificate, as of now."""
+    """A signed OCSP answer about one certificate, as of now (this minute)."""
+    algorithm = algorithm or hashes.SHA256()
+    nonces = [extension.value for extension in request_extensions or ()
+              if isinstance(extension.value, x509.OCSPNonce)]
+    now = authority.now()
+    if nonces:  # the requester wants an answer made for this request alone
+        return _status(row, algorithm, now, nonces)
+    minute = now.replace(second=0, microsecond=0)
+    key = (row.sha256, row.issuer, row.revoked_at, row.revocation_reason, algorithm.name,
+           minute)
+    answer = _answers.get(key)
+    if answer is None:
+        if len(_answers) >= ANSWERS_KEPT:
+            _answers.clear()
+        answer = _answers[key] = _status(row, algorithm, minute, ())
+    return answer
+
+
+def _status(row: Certificate, algorithm, now: dt.datetime, extensions) -> bytes:
     pair = hierarchy().issuer_pair(row.issuer)
     revoked = row.revoked_at is not None
-    now = authority.now()
     builder = ocsp.OCSPResponseBuilder().add_response(
-        cert=load(row), issuer=pair.certificate, algorithm=algorithm or hashes.SHA256(),
+        cert=load(row), issuer=pair.certificate, algorithm=algorithm,
         cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
         this_update=now - dt.timedelta(minutes=1), next_update=now + dt.timedelta(hours=1),
         revocation_time=row.revoked_at if revoked else None,
         revocation_reason=REASONS.get(row.revocation_reason) if revoked else None,
     ).responder_id(ocsp.OCSPResponderEncoding.HASH, pair.certificate)
-    for extension in request_extensions or ():
-        if isinstance(extension.value, x509.OCSPNonce):
-            builder = builder.add_extension(extension.value, critical=False)
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
     return builder.sign(pair.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 

@@ -11,13 +11,15 @@ decision renders the same file. Nothing is signed here: ``signing`` seals the by
 
 import datetime
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab import rl_config
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -92,6 +94,9 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
                                   boldItalic=FONT_BOLD)
+    # Compressed streams stay binary: ASCII85 on top makes them a quarter larger (for
+    # every verifier to read again) and costs time; a PDF needs no 7-bit transport.
+    rl_config.useA85 = 0
 
 
 def _texts(template: dict, key: str, languages: list[str], **values) -> list[str]:
@@ -190,14 +195,32 @@ class _Closing(Flowable):
         for line in lines:
             y -= size * 1.3
             canvas.drawString(left, y, line)
-        # reportlab's QR widget lays the modules out; they are painted here as filled
-        # rectangles (renderPDF would also select Helvetica, an unembedded font).
-        qr = QrCodeWidget(self.url, barLevel="M", barBorder=0, barWidth=QR_SIZE,
-                          barHeight=QR_SIZE, x=self.width - QR_SIZE)
+        # reportlab's QR encoder gives the modules; each run of dark ones in a row is one
+        # rectangle of a single filled path. (Its widget would make a validated shape
+        # object per run, which took half the time of rendering the whole decision, and
+        # renderPDF would select Helvetica, an unembedded font.)
+        rows = _qr_modules(self.url)
+        module = QR_SIZE / len(rows)
+        path = canvas.beginPath()
+        for number, row in enumerate(rows):
+            column = 0
+            for dark, run in itertools.groupby(row):
+                count = len(list(run))
+                if dark:
+                    path.rect(self.width - QR_SIZE + column * module,
+                              QR_SIZE - (number + 1) * module, count * module, module)
+                column += count
         canvas.setFillColor(colors.black)
-        for module in qr.draw().contents:
-            if module.fillColor is not None:  # the first is the outline, unfilled
-                canvas.rect(module.x, module.y, module.width, module.height, stroke=0, fill=1)
+        canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _qr_modules(text: str) -> list[list[bool]]:
+    """The QR code of ``text`` (error correction M, the smallest version that holds it,
+    the mask the encoder rates best), as rows of dark (True) and light modules."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.make()
+    return [[bool(module) for module in row] for row in code.modules]
 
 
 def _canvas_class(footer_left: str, page_label, decided_on: datetime.date):

@@ -65,15 +65,21 @@ class PlatformTimeStamper(DummyTimeStamper):
     def __init__(self, loaded_key, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._loaded_key = loaded_key
+        # The same for every token: built once (asn1crypto builds slowly), parsed anew
+        # from DER each time so that no token shares an object with another.
+        self._fixed = (simple_cms_attribute("content_type", "tst_info").dump(),
+                       simple_cms_attribute("signing_certificate",
+                                            general.as_signing_certificate(self.tsa_cert))
+                       .dump())
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt: datetime):
         md = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
         md.update(tst_info_data)
+        content_type, signing_certificate = (cms.CMSAttribute.load(d) for d in self._fixed)
         signed_attrs = cms.CMSAttributes([
-            simple_cms_attribute("content_type", "tst_info"),
+            content_type,
             simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate",
-                                 general.as_signing_certificate(self.tsa_cert)),
+            signing_certificate,
             simple_cms_attribute("message_digest", md.finalize()),
         ])
         signature = self._loaded_key.sign(signed_attrs.dump(), PKCS1v15(),

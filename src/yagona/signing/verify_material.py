@@ -53,8 +53,8 @@ class Material:
         self.our_key_hashes = {c.public_key.sha1 for c in ours}
         self.our_key_ids = {c.key_identifier for c in ours}
         self._revoked = {}
-        self.crls = [CRLContainer(asn1_crl.CertificateList.load(pki.crl(issuer)))
-                     for issuer in ISSUERS]
+        self.crls = [CRLContainer(asn1_crl.CertificateList.load(der))
+                     for der in pki.crls(ISSUERS)]
         embedded = embedded or LocalKnowledge()
         self.known = LocalKnowledge(
             known_crls=self.crls + [c for c in embedded.known_crls if not self._ours_crl(c)],

@@ -12,7 +12,7 @@ from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
 from yagona.agencies.models import Agency
 from yagona.core.audit import SYSTEM, AuditEntry
-from yagona.signing import pades, pki, services
+from yagona.signing import authority, pades, pki, services
 from yagona.signing.models import Certificate
 from yagona.signing.tests.helpers import plain_pdf
 
@@ -98,6 +98,39 @@ def test_ocsp_requests_are_answered_as_rfc_6960_says(people, reg, tmp_path):
     refused = ocsp.load_der_ocsp_response(pki.ocsp_answer("seals", other.public_bytes(
         serialization.Encoding.DER)))
     assert refused.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+
+
+@pytest.mark.django_db
+def test_a_kept_ocsp_answer_never_outlives_a_revocation(people, reg, monkeypatch):
+    """Answers without a nonce are kept for their minute; a revocation in that minute
+    shows at once, in the service's answer and the responder's."""
+    now = authority.now()
+    monkeypatch.setattr(authority, "now", lambda: now)  # one minute throughout
+    row = services.seal_certificate(reg)
+    issuer = pki.hierarchy().authorities["seals"].certificate
+    good = pki.status_of(row)
+    assert pki.status_of(row) == good  # kept
+    assert ocsp.load_der_ocsp_response(good).certificate_status == ocsp.OCSPCertStatus.GOOD
+
+    def asked(nonce=None) -> ocsp.OCSPResponse:
+        builder = ocsp.OCSPRequestBuilder().add_certificate(
+            pki.load(row), issuer, hashes.SHA256())
+        if nonce:
+            builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+        return ocsp.load_der_ocsp_response(pki.ocsp_answer("seals", builder.build()
+                                                           .public_bytes(serialization
+                                                                         .Encoding.DER)))
+
+    assert asked().certificate_status == ocsp.OCSPCertStatus.GOOD
+    services.revoke(SYSTEM, row.serial, "key_compromise")
+    revoked = ocsp.load_der_ocsp_response(pki.status_of(Certificate.objects.get(pk=row.pk)))
+    assert revoked.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert asked().certificate_status == ocsp.OCSPCertStatus.REVOKED
+    # An answer to a request with a nonce is made for it alone, and carries it.
+    first, second = asked(b"\x01" * 16), asked(b"\x02" * 16)
+    assert first.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert [e.value.nonce for e in first.extensions] == [b"\x01" * 16]
+    assert [e.value.nonce for e in second.extensions] == [b"\x02" * 16]
 
 
 @pytest.mark.django_db

@@ -53,9 +53,10 @@ def test_a_sealed_document_passes_with_both_signatures_at_b_lt(sealed, people):
     assert official.signer.identifier == f"PNOXX-{people['operator'].username}"
     assert official.signer.profile == "official" and seal.signer.profile == "seal"
     assert seal.signer.identifier == "GOVXX-REG"
-    # Later signatures and the DSS are changes the first signature allows.
-    assert official.changes == "FORM_FILLING" and seal.changes == "LTA_UPDATES"
-    assert not official.covers_whole_document
+    # The seal and the DSS are changes the first signature allows; the DSS is in the
+    # seal's own revision (pades.sign), so nothing follows the seal.
+    assert official.changes == "FORM_FILLING" and seal.changes == "NONE"
+    assert not official.covers_whole_document and seal.covers_whole_document
     assert [c.common_name for c in seal.chain] == [seal.signer.common_name, "Yagona seals",
                                                    "Yagona root"]
     # The platform issued exactly these bytes: the report names the document.
