@@ -21,6 +21,7 @@ Goals: ≥ 50 sealed documents/s on 2 cores; verification p95 ≤ 50 ms.
 
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Another tree's sources may be measured with this benchmark (a before/after comparison
+# in one session): BENCH_SOURCES=/path/to/src.
+SOURCES = Path(os.environ.get("BENCH_SOURCES", ROOT / "src"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = "yagona_bench_signing"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
@@ -54,7 +58,7 @@ def configure(folder: Path) -> None:
 
 
 def start_django() -> None:
-    sys.path.insert(0, str(ROOT / "src"))  # this tree's sources, not an installed copy
+    sys.path.insert(0, str(SOURCES))  # this tree's sources, not an installed copy
     import django
 
     django.setup()
@@ -104,12 +108,13 @@ def decision() -> tuple[bytes, float, uuid.UUID]:
 
 
 def seal_one(timings: list) -> str:
-    """Render and seal one decision; appends (render, sign, store, total) ms."""
+    """Render and seal one decision; appends (render, sign, store, total) ms and the
+    process's CPU ms for it (PostgreSQL's share is not in it)."""
     from yagona.accounts.models import User
     from yagona.agencies.models import Agency
     from yagona.signing import pades, services
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     pdf, render_ms, document_id = decision()
     signing = {}
     sign = pades.sign
@@ -133,7 +138,8 @@ def seal_one(timings: list) -> str:
     finally:
         pades.sign = sign
     total = (time.perf_counter() - began) * 1000
-    timings.append((render_ms, signing["ms"], seal_ms - signing["ms"], total))
+    timings.append((render_ms, signing["ms"], seal_ms - signing["ms"], total,
+                    (time.process_time() - cpu) * 1000))
     return document.file.path
 
 
@@ -159,15 +165,16 @@ def verify_worker(paths: list[str], start_at: float, stop_at: float, queue) -> N
         verify.verify_pdf(data)
     while time.time() < start_at:
         time.sleep(0.005)
-    out, turn = [], 0
+    out, cpu, turn = [], [], 0
     while time.time() < stop_at:
-        began = time.perf_counter()
+        began, used = time.perf_counter(), time.process_time()
         report = verify.verify_pdf(files[turn % len(files)])
         out.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
         if report.indication != "TOTAL_PASSED":
             raise RuntimeError(f"not verified: {report.as_dict()}")
         turn += 1
-    queue.put((out, []))
+    queue.put((out, cpu))
 
 
 def in_processes(target, count: int, seconds: int, *args) -> tuple[list, list, float]:
@@ -188,9 +195,11 @@ def in_processes(target, count: int, seconds: int, *args) -> tuple[list, list, f
     return timings, paths, max(seconds, finished - start_at)
 
 
-def openssl_baseline(key: str, pdf: Path, count: int, seconds: int) -> tuple[list, float]:
-    """``count`` parallel loops of a bare openssl signature over the same bytes."""
+def openssl_baseline(key: str, pdf: Path, count: int, seconds: int) -> tuple:
+    """``count`` parallel loops of a bare openssl signature over the same bytes: the
+    latencies, the seconds, and the CPU ms of each openssl process (its start included)."""
     latencies, lock, stop = [], threading.Lock(), time.monotonic() + seconds
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = ["openssl", "dgst", "-sha256", "-sign", key, "-out", os.devnull, str(pdf)]
 
     def loop():
@@ -208,7 +217,9 @@ def openssl_baseline(key: str, pdf: Path, count: int, seconds: int) -> tuple[lis
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, time.monotonic() - began
+    took, after = time.monotonic() - began, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+    return latencies, took, cpu / max(1, len(latencies))
 
 
 def pct(values, p):
@@ -216,10 +227,10 @@ def pct(values, p):
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def row(name, values, seconds, per="documents") -> str:
+def row(name, values, seconds, cpu: float, per="documents") -> str:
     rate = len(values) / seconds
     return (f"| {name} | {rate:.1f} {per}/s | {pct(values, 50):.1f} | {pct(values, 95):.1f} | "
-            f"{len(values)} |")
+            f"{cpu:.1f} | {len(values)} |")
 
 
 def main():
@@ -242,7 +253,7 @@ def main():
     timings, paths, took = in_processes(seal_worker, WORKERS, SECONDS)
     loads.append(os.getloadavg()[0])
     print(f"baseline: {WORKERS} openssl loops, {SECONDS} s ...", flush=True)
-    base, base_took = openssl_baseline(str(key_file), unsigned, WORKERS, SECONDS)
+    base, base_took, base_cpu = openssl_baseline(str(key_file), unsigned, WORKERS, SECONDS)
     loads.append(os.getloadavg()[0])
     sample = [str(first)] + paths[:49]
     verifying = {}
@@ -250,20 +261,23 @@ def main():
         print(f"verification: {count} process(es), {SECONDS // 2} s ...", flush=True)
         verifying[count] = in_processes(verify_worker, count, SECONDS // 2, sample)
     loads.append(os.getloadavg()[0])
-    write(timings, took, base, base_took, verifying, unsigned.stat().st_size,
+    write(timings, took, (base, base_took, base_cpu), verifying, unsigned.stat().st_size,
           first.stat().st_size, loads)
     shutil.rmtree(folder)  # the database stays, for a look afterwards
 
 
-def write(timings, took, base, base_took, verifying, unsigned_size, sealed_size, loads):
+def write(timings, took, baseline, verifying, unsigned_size, sealed_size, loads):
     from run import machine, prepend_results  # the pages benchmark's helpers
 
-    totals = [t[3] for t in timings]
+    base, base_took, base_cpu = baseline
+    totals, cpu = [t[3] for t in timings], statistics.median(t[4] for t in timings)
     rate, base_rate = len(totals) / took, len(base) / base_took
     verify_rate = {n: len(v[0]) / v[2] for n, v in verifying.items()}
+    verify_cpu = statistics.median(verifying[1][1])
     verify_p95 = pct(verifying[1][0], 95)
-    parts = ", ".join(f"{name} {statistics.fmean(t[i] for t in timings):.1f} ms"
+    parts = ", ".join(f"{name} {statistics.median(t[i] for t in timings):.1f} ms"
                       for i, name in enumerate(("render", "sign", "store")))
+    cores = os.cpu_count()
     lines = [
         f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, sealing and verifying 2-page decisions",
         "", f"Machine: {machine()}; load average {', '.join(f'{x:.2f}' for x in loads)} before "
@@ -272,19 +286,24 @@ def write(timings, took, base, base_took, verifying, unsigned_size, sealed_size,
         f"processes, {SECONDS} s for sealing and for the baseline, {SECONDS // 2} s for each "
         f"verification figure, after warm-up. The decision: {unsigned_size:,} bytes "
         f"rendered, {sealed_size:,} sealed (the official's signature and the agency seal, "
-        "each timestamped, PAdES B-LT). Written by `make bench-signing` (bench/signing.py).",
-        "", "| what | rate | p50 ms | p95 ms | count |", "|---|---|---|---|---|",
-        row(f"render and seal a decision, {WORKERS} processes", totals, took),
+        "each timestamped, PAdES B-LT). Sources: "
+        f"{'this tree' if SOURCES == ROOT / 'src' else SOURCES}. Written by "
+        "`make bench-signing` (bench/signing.py).",
+        "", "| what | rate | p50 ms | p95 ms | CPU ms each (median) | count |",
+        "|---|---|---|---|---|---|",
+        row(f"render and seal a decision, {WORKERS} processes", totals, took, cpu),
         row(f"baseline: `openssl dgst -sha256 -sign` (the seal's key, the same PDF), "
-            f"{WORKERS} loops", base, base_took, "signatures"),
+            f"{WORKERS} loops", base, base_took, base_cpu, "signatures"),
         row("verify_pdf on the sealed decisions, 1 process", verifying[1][0], verifying[1][2],
-            "verifications"),
+            verify_cpu, "verifications"),
         row("verify_pdf on the sealed decisions, 2 processes", verifying[2][0],
-            verifying[2][2], "verifications"),
-        "", f"Per sealed document (mean, at {WORKERS} processes on {os.cpu_count()} cores): "
-        f"{parts}. Sealing runs at **{rate / base_rate:.2f}×** the bare openssl loop "
-        f"({rate:.1f} against {base_rate:.1f}/s); a verification in one process is "
-        f"{statistics.fmean(verifying[1][0]):.1f} ms on average, 2 processes "
+            verifying[2][2], statistics.median(verifying[2][1]), "verifications"),
+        "", f"Per sealed document (medians, wall time at {WORKERS} processes on {cores} "
+        f"cores): {parts}. Sealing runs at **{rate / base_rate:.2f}×** the bare openssl loop "
+        f"({rate:.1f} against {base_rate:.1f}/s) and costs {cpu / base_cpu:.1f}× its CPU "
+        f"per item. CPU time in the worker (PostgreSQL's not counted) puts {cores} idle "
+        f"cores at about {cores * 1000 / cpu:.0f} sealed documents/s and "
+        f"{cores * 1000 / verify_cpu:.0f} verifications/s. Verifying in 2 processes gives "
         f"{verify_rate[2] / verify_rate[1]:.2f}× one.", "",
         "### Against the targets (issue 10)", "", "| target | measured | |", "|---|---|---|",
         f"| ≥ 50 sealed documents/s on 2 cores | {rate:.1f}/s, p95 "

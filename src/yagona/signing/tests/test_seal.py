@@ -12,7 +12,7 @@ from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
 from yagona.agencies.models import Agency
 from yagona.core.audit import SYSTEM, AuditEntry
-from yagona.signing import authority, pades, pki, services
+from yagona.signing import authority, pades, pki, services, verify
 from yagona.signing.models import Certificate
 from yagona.signing.tests.helpers import plain_pdf
 
@@ -131,6 +131,16 @@ def test_a_kept_ocsp_answer_never_outlives_a_revocation(people, reg, monkeypatch
     assert first.certificate_status == ocsp.OCSPCertStatus.REVOKED
     assert [e.value.nonce for e in first.extensions] == [b"\x01" * 16]
     assert [e.value.nonce for e in second.extensions] == [b"\x02" * 16]
+
+
+@pytest.mark.django_db
+def test_a_signature_outgrowing_its_measured_space_is_measured_again(reg, monkeypatch):
+    monkeypatch.setattr(pades, "_reserved", lambda *args: 64)  # far too little
+    document = services.seal(plain_pdf(), reg, kind="result", title={},
+                             reference="REG-2026-000003")
+    report = verify.verify_pdf(document.file.read())
+    assert report.indication == "TOTAL_PASSED"
+    assert [s.field for s in report.signatures] == ["Seal"]
 
 
 @pytest.mark.django_db
