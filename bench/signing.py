@@ -235,6 +235,13 @@ def row(name, values, seconds, cpu: float, per="documents") -> str:
 
 def main():
     folder = Path(tempfile.mkdtemp(prefix="yagona-bench-signing-"))
+    try:
+        measure(folder)
+    finally:
+        shutil.rmtree(folder)  # keys and files; the database stays, for a look afterwards
+
+
+def measure(folder: Path) -> None:
     configure(folder)
     prepare()
     from django.conf import settings
@@ -263,7 +270,6 @@ def main():
     loads.append(os.getloadavg()[0])
     write(timings, took, (base, base_took, base_cpu), verifying, unsigned.stat().st_size,
           first.stat().st_size, loads)
-    shutil.rmtree(folder)  # the database stays, for a look afterwards
 
 
 def write(timings, took, baseline, verifying, unsigned_size, sealed_size, loads):
