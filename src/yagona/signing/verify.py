@@ -85,9 +85,16 @@ def verify_pdf(data: bytes, *, now: datetime | None = None) -> Report:
     checked = asyncio.run(_all(signatures, stamps, has_revinfo, material.spec(), timing)) \
         if signatures else []
     # The database is read after the event loop is done (Django's ORM is not async).
-    reports = [found if isinstance(found, SignatureReport) else describe(
-        *found[:2], material=material, **found[2]) for found in checked]
+    reports = [found if isinstance(found, SignatureReport) else _described(found, material)
+               for found in checked]
     return _report(data, "pdf", reports, timing.validation_time)
+
+
+def _described(found, material) -> SignatureReport:
+    try:
+        return describe(*found[:2], material=material, **found[2])
+    except (ValueError, TypeError, KeyError) as exc:  # a certificate whose fields are broken
+        return _unreadable(found[2]["field"], str(exc))
 
 
 async def _all(signatures, stamps, has_revinfo, spec, timing) -> list:

@@ -25,8 +25,9 @@ def signing(*args) -> str:
 def fresh(settings, tmp_path):
     """A production platform with its root and no issuing authorities yet."""
     settings.SIGNING_DIR = tmp_path / "signing"
-    settings.PRODUCTION = True
+    settings.EXCHANGE_DIR = tmp_path / "authority"
     authority.Authority()  # the root, made earlier by `yagona exchange init-authority`
+    settings.PRODUCTION = True
     return settings.SIGNING_DIR / "ca"
 
 
