@@ -30,6 +30,7 @@ from yagona.applications.models import Application
 from yagona.applications.workflow import ENDED, Status
 from yagona.catalogue import queries as catalogue
 from yagona.core.countries import active_pack
+from yagona.core.identifiers import is_uuid as _is_uuid
 from yagona.core.text import localized
 
 api = NinjaAPI(title="GovStack Registration Building Block API", version="0.1.1",
@@ -393,14 +394,6 @@ def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None
     rows = rows.order_by("submitted_at" if sortOrder == "asc" else "-submitted_at", "pk")
     first, count = firstResult, min(maxResult, 200)
     return [task_out(a) for a in rows[first:first + count]]
-
-
-def _is_uuid(value) -> bool:
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 @api.get("/tasks/{taskId}", response=UserTask, exclude_none=True, **OFFICIAL)

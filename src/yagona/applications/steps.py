@@ -7,6 +7,7 @@ from yagona.applications.models import Application, StatusChange
 from yagona.applications.workflow import next_status
 from yagona.core import audit, events
 from yagona.core.countries import active_pack
+from yagona.core.identifiers import is_uuid as _is_uuid  # noqa: F401 - the sides' import
 
 
 class Tampered(Exception):
@@ -59,15 +60,3 @@ def _applicant_role(actor, application) -> str:
 def _actor_for(user, application) -> audit.Actor:
     represented = "" if application.party_id == user.username else application.party_id
     return audit.Actor(user=user, represented=represented)
-
-
-
-def _is_uuid(value) -> bool:
-    import uuid as uuidlib
-
-    try:
-        uuidlib.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-

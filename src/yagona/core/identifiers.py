@@ -82,3 +82,14 @@ def checksum_ok(value: str, checksum: dict | None) -> bool:
     digits = [int(ch) for ch in value]
     check = check_digit(digits[:-1], checksum)
     return check is not None and check == digits[-1]
+
+
+def is_uuid(value) -> bool:
+    """Whether ``value`` reads as a UUID (public ids in paths: anything else is a 404)."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from yagona.accounts import queries as accounts
 from yagona.accounts import services as account_services
 from yagona.core import audit
+from yagona.core.identifiers import is_uuid
 from yagona.core.sms import SmsNotSent, send_sms
 from yagona.signing import pades, services
 from yagona.signing.models import SignatureRequest, SignedDocument
@@ -106,7 +107,7 @@ def start(user, pdf: bytes, *, purpose: str, description: dict, next_url: str = 
 def pending(user, uuid) -> SignatureRequest:
     """The person's own request, else 404."""
     request = SignatureRequest.objects.filter(uuid=uuid, user=user).first() \
-        if services.is_uuid(uuid) else None
+        if is_uuid(uuid) else None
     if request is None:
         raise Http404
     return request

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from yagona.accounts import queries as accounts
 from yagona.core import audit
 from yagona.core.countries import active_pack
+from yagona.core.identifiers import is_uuid
 from yagona.signing import pades, pki, queries
 from yagona.signing.models import Certificate, ShareLink, ShareOpening, SignedDocument
 
@@ -156,12 +157,6 @@ def note_reference(user, uuid, reference: str) -> SignedDocument:
     return document
 
 
-def is_uuid(value) -> bool:
-    try:
-        uuid_module.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def create_authorities(actor: audit.Actor) -> list[Certificate]:

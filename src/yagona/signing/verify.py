@@ -28,7 +28,7 @@ from pyhanko.sign.validation.policy_decl import PdfSignatureValidationSpec
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 
-from yagona.signing import queries
+from yagona.signing import asic, queries
 from yagona.signing.report import (
     FAILED,
     INDETERMINATE,
@@ -241,15 +241,10 @@ def issued(sha256: str) -> IssuedDocument | None:
 # --- ASiC-E ------------------------------------------------------------------------------
 
 def _verify_container(data: bytes, now: datetime | None) -> Report:
-    """The seam to ``signing.asic`` (EN 319 162-1): it reads the container (refusing
+    """ASiC-E (EN 319 162-1) through ``signing.asic``: it reads the container (refusing
     what cannot be checked, with a translated ``ContainerError``) and gives each
     signature's ETSI indication; the report is the PDF one's. ``signing.asic`` checks at
     the present: ``now`` only dates the report."""
-    try:
-        from yagona.signing import asic
-    except ImportError as exc:
-        raise NotVerifiable(_("ASiC-E containers cannot be verified here yet."),
-                            "unsupported") from exc
     try:
         container = asic.read(data)
     except asic.ContainerError as exc:
