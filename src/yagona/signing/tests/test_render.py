@@ -14,7 +14,7 @@ import shutil
 import subprocess
 
 import pytest
-import qrcode  # an independent encoder (django-allauth[mfa] brings it) to check the QR code
+from reportlab.graphics.barcode import qrencoder
 
 from yagona.signing.render import (
     PAGE_HEIGHT,
@@ -175,21 +175,23 @@ def test_the_qr_code_holds_the_verification_address(poppler, tmp_path, settings)
     dpi = 300
     image = gray_page(path, 1, dpi)
     x1, y1, x2, y2 = QR_BOX
-    # The symbol an independent encoder makes of the address (one of the eight masks).
-    candidates = []
-    for mask in range(8):
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
-                             mask_pattern=mask)
-        code.add_data(URL, optimize=0)
-        candidates.append(code.get_matrix())
+    # The symbol an independent encoder (reportlab's; the decision uses python-qrcode)
+    # makes of the address, with one of the eight masks.
+    candidates = [symbol(URL, mask) for mask in range(8)]
     size = len(candidates[0])
     module = (x2 - x1) / size
     drawn = [[pixel(image, dpi, x1 + (col + 0.5) * module, y2 - (row + 0.5) * module) < 128
               for col in range(size)] for row in range(size)]
     assert drawn in candidates
-    other = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    other.add_data(URL.replace("3f2b", "3f2c"), optimize=0)
-    assert drawn != other.get_matrix()
+    assert drawn not in [symbol(URL.replace("3f2b", "3f2c"), mask) for mask in range(8)]
+
+
+def symbol(text: str, mask: int) -> list[list[bool]]:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.version = code.calculate_version()
+    code.makeImpl(False, mask)
+    return [[bool(module) for module in row] for row in code.modules]
 
 
 def test_the_signature_band_of_the_last_page_is_left_empty(poppler, tmp_path, settings):
