@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "yagona.registries",
     "yagona.signing",
     "yagona.exchange",
+    "yagona.correspondence",
     "yagona.notifications",
     "yagona.portal",
     "yagona.backoffice",
