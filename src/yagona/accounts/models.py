@@ -37,6 +37,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     REGISTRY_KEEPER = "registry_keeper", _("Registry keeper")
+    CLERK = "clerk", _("Registry clerk")  # the chancellery: registers and sends documents
+    HEAD = "head", _("Head")  # writes resolutions on incoming documents
 
 
 class OfficialRole(models.Model):
@@ -49,6 +51,8 @@ class OfficialRole(models.Model):
     service_centre = models.BooleanField(
         default=False, help_text=_("May apply on behalf of citizens who are present.")
     )
+    department = models.ForeignKey("agencies.Department", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="official_roles")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "agency", "role"],

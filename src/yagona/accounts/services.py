@@ -27,13 +27,17 @@ def create_person(actor: audit.Actor, person_id: str, *, first_name: str, last_n
 
 
 def grant_role(actor: audit.Actor, user: User, agency, role: str,
-               service_centre: bool = False) -> OfficialRole:
+               service_centre: bool = False, department=None) -> OfficialRole:
+    """Give ``user`` a role in ``agency`` (in one of its departments, if given)."""
+    if department is not None and department.agency_id != agency.pk:
+        raise ValueError("the department is not one of the agency's")
     with transaction.atomic():
         grant, _ = OfficialRole.objects.update_or_create(
-            user=user, agency=agency, role=role, defaults={"service_centre": service_centre}
-        )
+            user=user, agency=agency, role=role,
+            defaults={"service_centre": service_centre, "department": department})
         audit.record(actor, "role.granted", "user", user.username,
-                     {"agency": agency.code, "role": role, "service_centre": service_centre},
+                     {"agency": agency.code, "role": role, "service_centre": service_centre,
+                      "department": department.code if department else ""},
                      agency=agency.code)
     return grant
 

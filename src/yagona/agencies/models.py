@@ -34,3 +34,23 @@ class Agency(models.Model):
     @property
     def display_short_name(self) -> str:
         return localized(self.short_name) or self.display_name
+
+
+class Department(models.Model):
+    """A unit of an agency (pack data, agencies.yaml ``departments``): where officials
+    work, what document-flow control reports group by, and the first part of a case
+    index in the file plan ('01-05': department 01)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="departments")
+    code = models.CharField(max_length=8)
+    name = models.JSONField()
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["agency", "order"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"],
+                                               name="one_department_code_per_agency")]
+
+    def __str__(self):
+        return f"{self.agency.code}/{self.code} {localized(self.name)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from yagona.agencies.services import AGENCY_FIELDS
-from yagona.core import audit
+from yagona.core import audit, events, pack_correspondence
 from yagona.core.countries import (
     CountryPack,
     PackError,
@@ -25,7 +25,8 @@ from yagona.registries import definitions as registry_definitions
 SERVICE_TEXTS = ("name", "summary", "description", "who_may_apply", "legal_basis", "offline")
 AGENCY_CODE = re.compile(r"[A-Z]{2,16}")
 SERVICE_CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-AGENCY_KEYS = {"code", "offices", *AGENCY_FIELDS}  # offices: where and when to go
+AGENCY_KEYS = {"code", "offices", "departments", *AGENCY_FIELDS}
+DEPARTMENT_CODE = re.compile(r"[0-9A-Za-z.-]{1,8}")
 SERVICE_KEYS = {"code", "agency", "life_events", "online", "applicant_kinds", *SERVICE_TEXTS,
                 "documents", "state_documents", "fee_minor", "fee", "processing_days", "form",
                 "signature"}
@@ -39,6 +40,7 @@ class PackContent:
     life_events: list[dict]
     services: list[dict]
     registries: list[dict]
+    correspondence: dict | None = None  # correspondence.yaml: journals, file plan
 
 
 HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -61,6 +63,29 @@ def _check_offices(offices, languages, where: str, problems: list[str]) -> None:
                 problems.append(f"{here}.hours[{number}].days: ISO weekdays 1 (Monday) to 7")
             if not all(HOUR.fullmatch(str(hours.get(k, ""))) for k in ("open", "close")):
                 problems.append(f"{here}.hours[{number}]: open and close as 'HH:MM'")
+
+
+def _check_departments(departments, languages, where: str, problems: list[str]) -> None:
+    if departments is None:
+        return
+    if not isinstance(departments, list):
+        problems.append(f"{where}: expected a list of {{code, name}}")
+        return
+    seen = set()
+    for index, item in enumerate(departments):
+        if not isinstance(item, dict):
+            problems.append(f"{where}[{index}]: expected {{code, name}}")
+            continue
+        for key in sorted(set(item) - {"code", "name"}, key=str):
+            problems.append(f"{where}[{index}]: {key}: unknown key (known: code, name)")
+        code = item.get("code")
+        if not isinstance(code, str) or not DEPARTMENT_CODE.fullmatch(code):
+            problems.append(f"{where}[{index}].code: 1-8 letters, digits, '.' or '-', "
+                            f"quoted (e.g. '01'), not {code!r}")
+        elif code in seen:
+            problems.append(f"{where}[{index}].code: {code!r} is listed twice")
+        seen.add(code)
+        check_texts(item.get("name"), languages, f"{where}[{index}].name", problems)
 
 
 def read_full_pack(path: Path) -> PackContent:
@@ -94,6 +119,8 @@ def read_full_pack(path: Path) -> PackContent:
             if key == "name" or agency.get(key):
                 check_texts(agency.get(key), languages, f"{where}: {key}", problems)
         _check_offices(agency.get("offices") or [], languages, f"{where}: offices", problems)
+        _check_departments(agency.get("departments"), languages, f"{where}: departments",
+                           problems)
     event_codes = {str(event.get("code")) for _, event in life_events}
     for index, event in life_events:
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)
@@ -165,13 +192,20 @@ def read_full_pack(path: Path) -> PackContent:
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")
+    correspondence = None
+    try:
+        correspondence = pack_correspondence.read(path)
+    except PackError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_guarded(pack_correspondence.FILE, pack_correspondence.
+                             correspondence_problems, correspondence, languages, agency_codes))
     if problems or country is None:
         raise PackError(problems)
     for service in services:  # a fee in units of account becomes minor units here
         service["fee_minor"] = country.fee_minor(service)
     return PackContent(country, _jsonable([a for _, a in agencies]),
                        _jsonable([e for _, e in life_events]), services,
-                       registries)
+                       registries, _jsonable(correspondence))
 
 
 def _registry_use_problems(services: list[dict], registries: list[dict], languages
@@ -326,12 +360,12 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
         forget_active_pack()
         agencies = {data["code"]: upsert_agency(actor, data) for data in content.agencies}
         Agency.objects.exclude(code__in=agencies).update(active=False)
-        events = {}
+        by_code = {}
         for order, data in enumerate(content.life_events):
-            events[data["code"]], _ = LifeEvent.objects.update_or_create(
+            by_code[data["code"]], _ = LifeEvent.objects.update_or_create(
                 code=data["code"], defaults={"name": data["name"], "order": order, "active": True,
                                              "description": data.get("description") or {}})
-        LifeEvent.objects.exclude(code__in=events).update(active=False)
+        LifeEvent.objects.exclude(code__in=by_code).update(active=False)
         loaded = []
         for data in content.services:
             service, created = Service.objects.update_or_create(
@@ -350,7 +384,7 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
                     **{key: data.get(key) or {} for key in SERVICE_TEXTS},
                 },
             )
-            service.life_events.set([events[code] for code in data.get("life_events") or []])
+            service.life_events.set([by_code[code] for code in data.get("life_events") or []])
             search.index_service(service, content.country.languages)
             audit.record(actor, "service.created" if created else "service.updated", "service",
                          service.code)
@@ -358,6 +392,8 @@ def load_pack(actor: audit.Actor, path: Path) -> PackContent:
         Service.objects.exclude(code__in=loaded).update(active=False)
         for definition in content.registries:
             registries.define(actor, definition)
+        # Rooms above this one load their part of the pack (correspondence: journals).
+        events.publish("country.loaded", content=content, actor=actor)
         audit.record(actor, "country.loaded", "country", content.country.code,
                      {"agencies": len(agencies), "services": len(loaded),
                       "registries": len(content.registries)})

@@ -6,3 +6,9 @@ class CorrespondenceConfig(AppConfig):
     over the exchange, resolutions and control (docs/document-flow.md)."""
 
     name = "yagona.correspondence"
+
+    def ready(self):
+        from yagona.core import events
+        from yagona.correspondence import packs
+
+        events.subscribe("country.loaded")(packs.load)

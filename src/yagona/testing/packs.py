@@ -49,9 +49,28 @@ AGENCIES = [
      "head": {"name": T("A. Head"), "title": T("Director")},
      "offices": [{"address": T("1 Main Street, Capital", "Столица, Главная улица, 1"),
                   "hours": [{"days": [1, 2, 3, 4, 5], "open": "08:00", "close": "17:00"},
-                            {"days": [6], "open": "09:00", "close": "13:00"}]}]},
-    {"code": "TAX", "name": T("Tax Service", "Налоговая служба"), "short_name": T("Tax")},
+                            {"days": [6], "open": "09:00", "close": "13:00"}]}],
+     "departments": [{"code": "01", "name": T("General department", "Общий отдел")},
+                     {"code": "02", "name": T("Civil status department")}]},
+    {"code": "TAX", "name": T("Tax Service", "Налоговая служба"), "short_name": T("Tax"),
+     "departments": [{"code": "01", "name": T("Chancellery", "Канцелярия")}]},
 ]
+# Document flow: kinds, the journals every agency keeps, the file plan (correspondence.yaml).
+CORRESPONDENCE = {
+    "types": [{"code": "letter", "name": T("Letter", "Письмо")},
+              {"code": "request", "name": T("Request", "Запрос")},
+              {"code": "order", "name": T("Order", "Приказ")}],
+    "journals": [
+        {"code": "IN", "kind": "incoming", "name": T("Incoming"), "number": "{seq}-in/{yy}"},
+        {"code": "OUT", "kind": "outgoing", "name": T("Outgoing"),
+         "number": "{case}/{seq}/{yy}"},
+        {"code": "ORD", "kind": "internal", "name": T("Orders"), "number": "{seq:3}-o/{yyyy}"}],
+    "file_plan": [
+        {"index": "01-01", "title": T("Orders on core activity"), "retention": "permanent"},
+        {"index": "01-05", "title": T("Correspondence with state bodies"), "retention": 5}],
+    "agencies": {"REG": {"file_plan": [{"index": "02-01", "title": T("Civil status records"),
+                                        "retention": 75, "basis": "Standard list, item 1"}]}},
+}
 LIFE_EVENTS = [{"code": "birth", "name": T("Birth of a child", "Рождение ребёнка"),
                 "description": T("Registering a newborn")},
                {"code": "tax", "name": T("Taxes", "Налоги")}]
@@ -194,6 +213,7 @@ def write_pack(folder: Path,
     (folder / "registries").mkdir(exist_ok=True)
     dump("registries/population.yaml", POPULATION)
     dump("people.yaml", PEOPLE)
+    dump("correspondence.yaml", CORRESPONDENCE)
     return folder
 
 

@@ -1,0 +1,212 @@
+"""The door of the correspondence room: commands that change an agency's document flow.
+
+Every command: permission check → transaction (a row lock for a step) → the change →
+the audit entry. Objects out of the caller's reach are 404 (queries.visible).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yagona.accounts import queries as accounts
+from yagona.accounts.models import Role
+from yagona.agencies.models import Agency
+from yagona.core import audit
+from yagona.core.countries import active_pack
+from yagona.core.normalize import transliteration, words
+from yagona.correspondence import numbers, workflow
+from yagona.correspondence.models import Access, Case, Document, DocumentType, Journal, Kind
+
+REGISTRARS = {Role.CLERK, Role.AGENCY_ADMIN}
+
+
+def actor_for(user, agency: Agency) -> audit.Actor:
+    return audit.Actor(user=user, agency=agency.code)
+
+
+def _require_official(user, agency: Agency) -> set[str]:
+    roles = accounts.roles_in(user, agency)
+    if not roles:
+        raise Http404  # not this agency's: the document does not exist for them
+    return roles
+
+
+def _require_registrar(user, agency: Agency) -> None:
+    if not _require_official(user, agency) & REGISTRARS:
+        raise PermissionError(_("Only the agency's registry clerks register documents."))
+
+
+@dataclass
+class Card:
+    """What a registration card holds besides its files: the fields a clerk fills in."""
+
+    doc_type: str
+    subject: str
+    summary: str = ""
+    pages: int = 1
+    access: str = Access.PUBLIC
+    language: str = ""
+    correspondent_agency: Agency | None = None
+    correspondent_name: str = ""
+    their_number: str = ""
+    their_date: date | None = None
+    department_code: str = ""
+
+
+def _apply(document: Document, card: Card) -> None:
+    """Put ``card`` on ``document``, or refuse it whole with every problem named."""
+    errors = {}
+    doc_type = DocumentType.objects.filter(code=card.doc_type, active=True).first()
+    if doc_type is None:
+        errors["doc_type"] = _("Choose the kind of document.")
+    if not card.subject.strip():
+        errors["subject"] = _("Enter the subject.")
+    elif len(card.subject) > 1000:
+        errors["subject"] = _("The subject can be at most 1000 characters.")
+    if not 1 <= card.pages <= 10000:
+        errors["pages"] = _("Enter the number of pages, from 1 to 10000.")
+    if card.access not in Access.values:
+        errors["access"] = _("Choose the access level.")
+    department = None
+    if card.department_code:
+        department = document.agency.departments.filter(code=card.department_code,
+                                                        active=True).first()
+        if department is None:
+            errors["department"] = _("Choose one of the agency's departments.")
+    if errors:
+        raise ValidationError(errors)
+    document.doc_type, document.subject, document.summary = doc_type, card.subject.strip(), \
+        card.summary.strip()
+    document.pages, document.access, document.language = card.pages, card.access, \
+        card.language
+    document.correspondent_agency = card.correspondent_agency
+    document.correspondent_name = card.correspondent_name.strip()
+    document.their_number, document.their_date = card.their_number.strip(), card.their_date
+    document.department = department
+    document.search_text = _search_text(document)
+
+
+def _search_text(document: Document) -> str:
+    table = transliteration((active_pack().raw.get("search") or {}).get("transliterate"))
+    correspondent = document.correspondent_name or (
+        " ".join(document.correspondent_agency.name.values())
+        if document.correspondent_agency else "")
+    parts = [document.number, document.their_number, document.subject, document.summary,
+             correspondent]
+    return " ".join(words(" ".join(part for part in parts if part), table))
+
+
+def create_draft(user, agency: Agency, kind: str, card: Card) -> Document:
+    """A new outgoing or internal document, a draft of ``user``'s."""
+    _require_official(user, agency)
+    if kind not in (Kind.OUTGOING, Kind.INTERNAL):
+        raise ValidationError({"kind": _("A draft is an outgoing or an internal document.")})
+    with transaction.atomic():
+        document = Document(agency=agency, kind=kind, created_by=user)
+        _apply(document, card)
+        document.save()
+        audit.record(actor_for(user, agency), "document.drafted", "document", document.pk,
+                     {"kind": kind, "type": card.doc_type, "access": card.access},
+                     agency=agency.code)
+    return document
+
+
+def register_incoming(user, agency: Agency, card: Card, *, journal_code: str = "",
+                      actor: audit.Actor | None = None) -> Document:
+    """Register a document that arrived (on paper at the desk, or over the exchange:
+    then ``user`` is the system's registrar and ``actor`` names the exchange)."""
+    if actor is None:
+        _require_registrar(user, agency)
+    with transaction.atomic():
+        document = Document(agency=agency, kind=Kind.INCOMING, created_by=user)
+        _apply(document, card)
+        journal = _journal(agency, Kind.INCOMING, journal_code)
+        _register(document, journal, None, actor or actor_for(user, agency),
+                  "register_received")
+    return document
+
+
+def register(user, document_id, *, case_index: str = "", journal_code: str = "") -> Document:
+    """Register a signed outgoing or internal document in its journal: the number is
+    drawn now, once."""
+    with transaction.atomic():
+        document = _locked(user, document_id)
+        _require_registrar(user, document.agency)
+        case = _case(document.agency, case_index) if case_index else None
+        journal = _journal(document.agency, document.kind, journal_code)
+        _register(document, journal, case, actor_for(user, document.agency), "register")
+    return document
+
+
+def file_document(user, document_id, case_index: str) -> Document:
+    """File a finished document into a case of the file plan."""
+    with transaction.atomic():
+        document = _locked(user, document_id)
+        _require_registrar(user, document.agency)
+        case = _case(document.agency, case_index)
+        _step(document, "file", actor_for(user, document.agency), {"case": case.index})
+        document.case, document.filed_at = case, timezone.now()
+        document.save(update_fields=["case", "filed_at", "status"])
+    return document
+
+
+def _register(document: Document, journal: Journal, case: Case | None,
+              actor: audit.Actor, action: str) -> None:
+    if journal.kind != document.kind:
+        raise ValidationError({"journal": _("This journal is for other documents.")})
+    needs_case = "{case}" in journal.number_format
+    if needs_case and case is None:
+        raise ValidationError({"case": _("Choose the case of the file plan the document "
+                                          "goes to: its number includes the case index.")})
+    year = timezone.localtime(timezone.now(), active_pack().zone).year
+    document.sequence, document.number = numbers.draw(journal, year,
+                                                      case.index if case else "")
+    document.journal, document.year, document.registered_at = journal, year, timezone.now()
+    if case is not None:
+        document.case = case
+    document.search_text = _search_text(document)
+    if document._state.adding:
+        document.status = workflow.next_status(document.kind, document.status, action)
+        document.save()
+        audit.record(actor, f"document.{action}", "document", document.pk,
+                     {"number": document.number, "journal": journal.code},
+                     agency=document.agency.code)
+        return
+    _step(document, action, actor, {"number": document.number, "journal": journal.code})
+    document.save()
+
+
+def _step(document: Document, action: str, actor: audit.Actor, summary: dict) -> None:
+    """Move ``document`` along the workflow table and audit it (the caller saves)."""
+    document.status = workflow.next_status(document.kind, document.status, action)
+    audit.record(actor, f"document.{action}", "document", document.pk, summary,
+                 agency=document.agency.code)
+
+
+def _locked(user, document_id) -> Document:
+    from yagona.correspondence.queries import visible
+
+    document = visible(user).select_for_update(of=("self",)).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def _journal(agency: Agency, kind: str, code: str = "") -> Journal:
+    journals = agency.journals.filter(kind=kind, active=True)
+    journal = journals.filter(code=code).first() if code else journals.first()
+    if journal is None:
+        raise ValidationError({"journal": _("The agency keeps no such journal.")})
+    return journal
+
+
+def _case(agency: Agency, index: str) -> Case:
+    case = agency.file_plan.filter(index=index, active=True).first()
+    if case is None:
+        raise ValidationError({"case": _("Choose a case of the agency's file plan.")})
+    return case
