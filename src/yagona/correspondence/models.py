@@ -113,9 +113,15 @@ class Document(models.Model):
     filed_at = models.DateTimeField(null=True, blank=True)
     department = models.ForeignKey("agencies.Department", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    # The author of a draft; none for a document that arrived over the exchange.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who signs it (chosen with the route), and the signed PDF or ASiC-E container the
+    # signing room keeps (its public id: the QR code and /verify/ lead to it).
+    signatory = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_uuid = models.UUIDField(null=True, blank=True)
     # Folded words of number, subject, summary and correspondent, for search.
     search_text = models.TextField(blank=True)
 
@@ -187,3 +193,55 @@ class JournalCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journal", "year"],
                                                name="one_counter_per_journal_year")]
+
+
+class Approval(models.Model):
+    """An approver's place on a document's route. Stages follow one another; the
+    approvers of one stage decide in parallel. A refusal (remarks required) returns the
+    draft to its author and ends the round; sent again, the route starts a new round."""
+
+    class Decision(models.TextChoices):
+        WAITING = "waiting", _("Waiting for an earlier stage")
+        PENDING = "pending", _("To decide")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Not needed")  # the round ended before their turn
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="approvals")
+    round = models.PositiveSmallIntegerField(default=0)  # 0: the route being drawn up
+    stage = models.PositiveSmallIntegerField()
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    decision = models.CharField(max_length=16, choices=Decision.choices,
+                                default=Decision.WAITING)
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")  # a substitute
+    remarks = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "stage", "pk"]
+        indexes = [models.Index(fields=["approver", "decision"], name="approval_queue_idx")]
+
+
+class Substitution(models.Model):
+    """While ``official`` is away (leave, a mission, illness), ``substitute`` acts for
+    them in the agency: decides on their routes, signs and resolves in their place."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="+")
+    starts = models.DateField()
+    ends = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts"]
+
+
+from yagona.correspondence.models_delivery import Arrival, Delivery  # noqa: E402,F401

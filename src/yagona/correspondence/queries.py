@@ -1,12 +1,15 @@
 """Reads of the correspondence room. A document is visible to the officials of its
-agency; one marked for official use only to those on its route or assigned to it, the
-registry clerks and the heads (who route and assign it)."""
+agency; one marked for official use only to its author, those on its route (approvers,
+the signatory, and who stands in for them), those assigned to it, the registry clerks
+and the heads (who route and assign it)."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from yagona.accounts import queries as accounts
 from yagona.accounts.models import Role
-from yagona.correspondence.models import Access, Document
+from yagona.core.countries import active_pack
+from yagona.correspondence.models import Access, Approval, Document, Substitution
 
 SEE_ALL = {Role.CLERK, Role.HEAD, Role.AGENCY_ADMIN}
 
@@ -21,7 +24,18 @@ def visible(user) -> QuerySet[Document]:
             reach |= Q(agency_id=agency_id)
         else:
             reach |= Q(agency_id=agency_id) & (~Q(access=Access.OFFICIAL_USE)
-                                               | Q(created_by=user))
+                                               | _involved(user))
     if not reach:
         return Document.objects.none()
     return Document.objects.filter(reach)
+
+
+def _involved(user) -> Q:
+    """The documents ``user`` works on: theirs, on their route (or the route of someone
+    they stand in for today), or assigned to them."""
+    today = timezone.localtime(timezone.now(), active_pack().zone).date()
+    people = [user.pk, *Substitution.objects.filter(
+        substitute=user, starts__lte=today, ends__gte=today, cancelled_at__isnull=True,
+    ).values_list("official_id", flat=True)]
+    on_route = Approval.objects.filter(approver_id__in=people).values("document_id")
+    return Q(created_by=user) | Q(signatory_id__in=people) | Q(pk__in=on_route)

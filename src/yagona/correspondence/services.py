@@ -4,10 +4,12 @@ Every command: permission check → transaction (a row lock for a step) → the 
 the audit entry. Objects out of the caller's reach are 404 (queries.visible).
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -19,10 +21,26 @@ from yagona.agencies.models import Agency
 from yagona.core import audit
 from yagona.core.countries import active_pack
 from yagona.core.normalize import transliteration, words
+from yagona.core.uploads import FileRejected, check_upload
 from yagona.correspondence import numbers, workflow
-from yagona.correspondence.models import Access, Case, Document, DocumentType, Journal, Kind
+from yagona.correspondence.models import (
+    Access,
+    Case,
+    Document,
+    DocumentFile,
+    DocumentType,
+    Journal,
+    Kind,
+)
+from yagona.correspondence.workflow import Status
 
 REGISTRARS = {Role.CLERK, Role.AGENCY_ADMIN}
+# What a document's files may be: a signed letter's text is a PDF; attachments may be
+# scans too. Their size together is bounded by what the exchange carries.
+MAIN_TYPES = ("application/pdf",)
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 20
 
 
 def actor_for(user, agency: Agency) -> audit.Actor:
@@ -118,9 +136,9 @@ def create_draft(user, agency: Agency, kind: str, card: Card) -> Document:
 
 def register_incoming(user, agency: Agency, card: Card, *, journal_code: str = "",
                       actor: audit.Actor | None = None) -> Document:
-    """Register a document that arrived (on paper at the desk, or over the exchange:
-    then ``user`` is the system's registrar and ``actor`` names the exchange)."""
-    if actor is None:
+    """Register a document that arrived: on paper at the desk (``user``, a clerk), or
+    over the exchange (``user`` None; ``actor`` names the sending system)."""
+    if user is not None:
         _require_registrar(user, agency)
     with transaction.atomic():
         document = Document(agency=agency, kind=Kind.INCOMING, created_by=user)
@@ -129,6 +147,61 @@ def register_incoming(user, agency: Agency, card: Card, *, journal_code: str = "
         _register(document, journal, None, actor or actor_for(user, agency),
                   "register_received")
     return document
+
+
+def attach(user, document_id, role: str, upload) -> DocumentFile:
+    """Add a file to the author's draft: its text (a PDF, replacing the previous one) or
+    an attachment. The type is judged by the content, not the name."""
+    if role not in (DocumentFile.Role.MAIN, DocumentFile.Role.ATTACHMENT):
+        raise ValidationError({"role": _("Choose the text or an attachment.")})
+    try:
+        media_type, _digest = check_upload(
+            upload, accept=MAIN_TYPES if role == DocumentFile.Role.MAIN else ATTACHMENT_TYPES,
+            max_bytes=MAX_FILE_BYTES)
+    except FileRejected as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "document"
+    with transaction.atomic():
+        document = _locked(user, document_id)
+        if document.created_by_id != user.pk or document.status != Status.DRAFT:
+            raise PermissionError(_("Only the author changes the files of a draft."))
+        if role == DocumentFile.Role.MAIN:
+            document.files.filter(role=role).delete()
+        elif document.files.count() >= MAX_FILES:
+            raise ValidationError({"file": _("A document has at most %(count)s files.")
+                                   % {"count": MAX_FILES}})
+        if document.files.filter(name=name).exists():
+            raise ValidationError({"file": _("The document has a file of this name already.")})
+        upload.seek(0)
+        row = stored_file(document, role, name, media_type, upload.read(), user)
+        audit.record(actor_for(user, document.agency), "document.file_added", "document",
+                     document.pk, {"role": role, "name": name, "sha256": row.sha256},
+                     agency=document.agency.code)
+    return row
+
+
+def remove_file(user, document_id, file_id) -> None:
+    with transaction.atomic():
+        document = _locked(user, document_id)
+        if document.created_by_id != user.pk or document.status != Status.DRAFT:
+            raise PermissionError(_("Only the author changes the files of a draft."))
+        row = document.files.exclude(role=DocumentFile.Role.SIGNED).filter(pk=file_id).first()
+        if row is None:
+            raise Http404
+        row.delete()
+        audit.record(actor_for(user, document.agency), "document.file_removed", "document",
+                     document.pk, {"name": row.name, "sha256": row.sha256},
+                     agency=document.agency.code)
+
+
+def stored_file(document: Document, role: str, name: str, media_type: str, data: bytes,
+                user=None) -> DocumentFile:
+    """Keep ``data`` as a file of ``document`` (the caller audits)."""
+    row = DocumentFile(document=document, role=role, name=name, media_type=media_type,
+                       size=len(data), sha256=hashlib.sha256(data).hexdigest(), added_by=user)
+    row.file.save(f"{document.pk}-{row.sha256[:12]}", ContentFile(data), save=False)
+    row.save()
+    return row
 
 
 def register(user, document_id, *, case_index: str = "", journal_code: str = "") -> Document:

@@ -20,6 +20,7 @@ class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     SENDING = "sending", _("Waiting for delivery")
     DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
     IN_WORK = "in_work", _("In work")
     DONE = "done", _("Done")
     FILED = "filed", _("Filed")
@@ -36,12 +37,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SIGNED, "register"): Status.REGISTERED,
     (Status.DRAFT, "register_received"): Status.REGISTERED,  # incoming, on arrival
     (Status.REGISTERED, "send"): Status.SENDING,
-    (Status.SENDING, "deliver"): Status.DELIVERED,
+    (Status.SENDING, "deliver"): Status.DELIVERED,  # every addressee's receipt is back
+    (Status.SENDING, "fail_delivery"): Status.UNDELIVERED,  # an addressee refused it
+    (Status.UNDELIVERED, "send"): Status.SENDING,  # to another addressee, or corrected
     (Status.REGISTERED, "resolve"): Status.IN_WORK,
     (Status.IN_WORK, "resolve"): Status.IN_WORK,  # a further resolution
     (Status.IN_WORK, "complete"): Status.DONE,
     (Status.REGISTERED, "complete"): Status.DONE,  # for information, nothing to do
     (Status.DELIVERED, "file"): Status.FILED,
+    (Status.UNDELIVERED, "file"): Status.FILED,
     (Status.DONE, "file"): Status.FILED,
 }
 
@@ -56,6 +60,7 @@ ACTION_LABELS = {
     "register_received": _("Received and registered"),
     "send": _("Sent"),
     "deliver": _("Delivered"),
+    "fail_delivery": _("Not delivered"),
     "resolve": _("Resolution written"),
     "complete": _("Done"),
     "file": _("Filed in a case"),
@@ -65,7 +70,8 @@ ACTION_LABELS = {
 # incoming one is never drafted here).
 KIND_ACTIONS = {
     "outgoing": set(ACTION_LABELS) - {"register_received", "resolve", "complete"},
-    "internal": set(ACTION_LABELS) - {"register_received", "send", "deliver"},
+    "internal": set(ACTION_LABELS) - {"register_received", "send", "deliver",
+                                      "fail_delivery"},
     "incoming": {"register_received", "resolve", "complete", "file"},
 }
 OPEN = frozenset({Status.REGISTERED, Status.IN_WORK})

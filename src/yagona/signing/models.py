@@ -48,6 +48,8 @@ class SignedDocument(models.Model):
         UPLOADED_RESULT = "uploaded_result", _("Result document")
         APPLICATION = "application", _("Signed application")
         SIGNED = "signed", _("Signed document")
+        LETTER = "letter", _("Official letter")  # an agency's correspondence
+        RECEIPT = "receipt", _("Delivery receipt")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)

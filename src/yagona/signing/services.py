@@ -3,6 +3,8 @@ issue and revoke certificates. Other rooms call these; every change is audited.
 
     seal(pdf, agency, official=None, ...)   an agency's result: the official's
                                             signature (when given) plus the agency seal
+    seal_container(files, agency, ...)       the same as an ASiC-E container (a letter
+                                            and its attachments)
     certificate_of(user, agency=None)        a person's signing certificate, issued on
                                             first need (official or citizen profile)
     revoke(actor, serial, reason)            CRLs and OCSP say so at once
@@ -31,7 +33,7 @@ from yagona.accounts import queries as accounts
 from yagona.core import audit
 from yagona.core.countries import active_pack
 from yagona.core.identifiers import is_uuid
-from yagona.signing import pades, pki, queries
+from yagona.signing import asic, pades, pki, queries, tsa
 from yagona.signing.models import Certificate, ShareLink, ShareOpening, SignedDocument
 
 
@@ -81,22 +83,56 @@ def seal(pdf: bytes, agency, *, official=None, official_role: str = "", kind: st
     the agency seal, PAdES B-LT), keep it, audit it. The official's confirmation (their
     second factor) is the caller's to check first, since it depends on the channel.
     Raises ``pades.NotAPdf`` for a file that cannot be signed."""
-    rows = []
-    if official is not None:
-        rows.append(pades.Signature(certificate_of(official, agency, official_role),
-                                    "Official", reason=reference))
-    rows.append(pades.Signature(seal_certificate(agency), "Seal", reason=reference))
-    signed = pades.sign(pdf, rows)
+    rows = _signers(agency, official, official_role)
     document_id = document_id or uuid_module.uuid4()
+    signed = pades.sign(pdf, [pades.Signature(row, "Official" if row.profile ==
+                                              Certificate.Profile.OFFICIAL else "Seal",
+                                              reason=reference) for row in rows])
+    return _kept(signed, "application/pdf", rows, agency, official, kind=kind, title=title,
+                 holder_kind=holder_kind, holder_id=holder_id, reference=reference,
+                 source=source, filename=filename or f"{reference or document_id}.pdf",
+                 document_id=document_id)
+
+
+def seal_container(files: list[asic.ContainerFile], agency, *, official=None,
+                   official_role: str = "", kind: str, title: dict, holder_kind: str = "person",
+                   holder_id: str = "", reference: str = "", source: str = "",
+                   filename: str = "", document_id=None) -> SignedDocument:
+    """``files`` in an ASiC-E container (EN 319 162-1) signed as the agency's: the
+    official's CAdES signature first, when given, then the agency seal, each timestamped;
+    kept and audited as ``seal`` does. For a document of several files (a letter and its
+    attachments), or one that is not a PDF. Raises ``asic.ContainerError`` for files that
+    cannot go in a container (a bad name or media type, too large)."""
+    rows = _signers(agency, official, official_role)
+    document_id = document_id or uuid_module.uuid4()
+    stamper = tsa.timestamper()
+    container = asic.build(files, pki.signer(rows[0]), timestamper=stamper)
+    for row in rows[1:]:
+        container = asic.add_signature(container, pki.signer(row), timestamper=stamper)
+    return _kept(container, asic.MIMETYPE, rows, agency, official, kind=kind, title=title,
+                 holder_kind=holder_kind, holder_id=holder_id, reference=reference,
+                 source=source, filename=filename or f"{reference or document_id}.asice",
+                 document_id=document_id)
+
+
+def _signers(agency, official, official_role: str) -> list[Certificate]:
+    rows = [certificate_of(official, agency, official_role)] if official is not None else []
+    return [*rows, seal_certificate(agency)]
+
+
+def _kept(signed: bytes, content_type: str, rows: list[Certificate], agency, official, *,
+          kind: str, title: dict, holder_kind: str, holder_id: str, reference: str,
+          source: str, filename: str, document_id) -> SignedDocument:
+    extension = "asice" if content_type == asic.MIMETYPE else "pdf"
     with transaction.atomic():
         document = SignedDocument(
             uuid=document_id, kind=kind, title=title, holder_kind=holder_kind,
             holder_id=holder_id, agency_code=agency.code, reference=reference, source=source,
-            filename=filename or f"{reference or document_id}.pdf", size=len(signed),
+            filename=filename, content_type=content_type, size=len(signed),
             sha256=hashlib.sha256(signed).hexdigest(), issued_at=timezone.now(),
-            signers=[{"name": s.certificate.common_name, "profile": s.certificate.profile,
-                      "serial": s.certificate.serial} for s in rows])
-        document.file.save(f"{document_id}.pdf", ContentFile(signed), save=False)
+            signers=[{"name": row.common_name, "profile": row.profile, "serial": row.serial}
+                     for row in rows])
+        document.file.save(f"{document_id}.{extension}", ContentFile(signed), save=False)
         document.save()
         actor = audit.Actor(user=official) if official is not None else audit.SYSTEM
         audit.record(actor, "signing.document_sealed", "signed_document", document.uuid,

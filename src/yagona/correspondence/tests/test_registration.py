@@ -20,15 +20,6 @@ from yagona.correspondence.queries import visible
 from yagona.correspondence.services import Card
 
 
-@pytest.fixture
-def office(people):
-    reg = Agency.objects.get(code="REG")
-    clerk = accounts.create_person(SYSTEM, make_person_id(20), first_name="Gulnora",
-                                   last_name="Kotiba", password="correct horse battery")
-    accounts.grant_role(SYSTEM, clerk, reg, Role.CLERK, department=reg.departments.get(code="01"))
-    return {**people, "clerk": clerk, "reg": reg, "tax": Agency.objects.get(code="TAX")}
-
-
 def letter(**changes) -> Card:
     values = {"doc_type": "letter", "subject": "On the exchange of civil status records",
               "correspondent_name": "Ministry of Justice", "their_number": "12/345",
