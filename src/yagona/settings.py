@@ -104,6 +104,13 @@ COUNTRY = os.environ.get("YAGONA_COUNTRY", "tj")
 EXCHANGE_DIR = Path(os.environ.get("EXCHANGE_DIR", VAR_DIR / "exchange"))
 EXCHANGE_INSTANCE = os.environ.get("EXCHANGE_INSTANCE", "")  # else the pack's code, TJ
 EXCHANGE_CONF_VALIDITY = int(os.environ.get("EXCHANGE_CONF_VALIDITY", "600"))
+# Documents between agencies (correspondence): the largest capsule taken (within what the
+# nodes carry, 10 MiB by default), how long the same container from the same sender is
+# refused as a duplicate, and how long a sender keeps trying an addressee that is down.
+CORRESPONDENCE_CAPSULE_BYTES = int(os.environ.get("CORRESPONDENCE_CAPSULE_BYTES",
+                                                  str(10 * 1024 * 1024)))
+CORRESPONDENCE_DUPLICATE_DAYS = int(os.environ.get("CORRESPONDENCE_DUPLICATE_DAYS", "30"))
+CORRESPONDENCE_DELIVERY_HOURS = int(os.environ.get("CORRESPONDENCE_DELIVERY_HOURS", "72"))
 # The signing hierarchy (signing.pki): the issuing authorities' keys and, with the file
 # key store, the seals' and persons' signing keys (0600 files) live here. An HSM takes the
 # signing keys instead with SIGNING_KEYSTORE=pkcs11 (docs/signatures.md).

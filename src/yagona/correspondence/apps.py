@@ -9,6 +9,8 @@ class CorrespondenceConfig(AppConfig):
 
     def ready(self):
         from yagona.core import events
-        from yagona.correspondence import packs
+        from yagona.correspondence import delivery, packs
+        from yagona.exchange import common
 
         events.subscribe("country.loaded")(packs.load)
+        common.offer_everywhere(delivery.SEND_DOCUMENT)  # every agency's registry office

@@ -100,8 +100,9 @@ def _apply(document: Document, card: Card) -> None:
         raise ValidationError(errors)
     document.doc_type, document.subject, document.summary = doc_type, card.subject.strip(), \
         card.summary.strip()
-    document.pages, document.access, document.language = card.pages, card.access, \
-        card.language
+    languages = active_pack().languages  # the state language, unless the card says
+    document.pages, document.access = card.pages, card.access
+    document.language = card.language if card.language in languages else languages[0]
     document.correspondent_agency = card.correspondent_agency
     document.correspondent_name = card.correspondent_name.strip()
     document.their_number, document.their_date = card.their_number.strip(), card.their_date

@@ -1,11 +1,12 @@
-"""The demo's data exchange: a node for each agency that keeps a base registry or is
-granted one, and for each member outside government in demo.yaml (a bank), its keys and
-certificates from the platform's authority, and a node configuration to run it with
-(`make demo` starts them beside the platform).
+"""The demo's data exchange: a node for each agency, and for each member outside
+government in demo.yaml (a bank), its keys and certificates from the platform's
+authority, and a node configuration to run it with (`make demo` starts them beside the
+platform).
 
 Each agency's case-handling system is its ``services`` subsystem; it may read the
 registries its agency is granted (the registry definitions' ``grants``), and the
-registries are served by their keepers' nodes from the platform itself.
+registries are served by their keepers' nodes from the platform itself, as are the
+services every agency offers (``exchange.common``: its registry office's documents).
 """
 
 from pathlib import Path
@@ -15,7 +16,7 @@ from cryptography import x509
 from django.conf import settings
 
 from yagona.core.audit import SYSTEM
-from yagona.exchange import ca, services
+from yagona.exchange import ca, common, services
 from yagona.exchange.models import Certificate
 
 CLIENT_PORTS, PEER_PORTS = 8601, 5501
@@ -25,6 +26,7 @@ def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
     """Members, nodes, services and access rights of the demo; a folder per node with
     its configuration. Run again, it keeps the keys it made if the platform still
     trusts them."""
+    from yagona.agencies.models import Agency
     from yagona.registries.models import Grant, Registry
 
     if settings.PRODUCTION:
@@ -34,12 +36,14 @@ def set_up(folder: Path, central: str = "http://127.0.0.1:8000") -> list[Path]:
     agencies = {r.agency for r in Registry.objects.filter(active=True).select_related("agency")}
     grants = list(Grant.objects.select_related("agency", "registry"))
     agencies |= {g.agency for g in grants}
+    agencies |= set(Agency.objects.filter(active=True))
     configs = []
     for index, agency in enumerate(sorted(agencies, key=lambda a: a.code)):
-        member = services.member_for_agency(SYSTEM, agency)
+        member = common.join(SYSTEM, agency)
         services.add_subsystem(SYSTEM, member, services.CASE_SUBSYSTEM, "Case handling")
         own = {f"{services.REGISTRY_SUBSYSTEM}/{code}": f"{central}/exchange/provider/{code}"
                for code, service in registries.items() if service.subsystem.member == member}
+        own |= common.backends(central, member)
         configs.append(_node(folder / agency.code, member, index, central, own,
                              client_url=True))
     _companies()

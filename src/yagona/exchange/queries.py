@@ -10,6 +10,11 @@ def member(identifier: MemberId) -> Member | None:
                     code=identifier.code).first())
 
 
+def member_of_agency(agency) -> Member | None:
+    """The government member of ``agency`` (GOV/its code), if it joined the exchange."""
+    return Member.objects.filter(agency=agency, member_class="GOV").first()
+
+
 def member_by_identifier(text: str) -> Member | None:
     """The member named ``INSTANCE/CLASS/CODE``, if there is one."""
     from yagona.exchange.ids import BadIdentifier

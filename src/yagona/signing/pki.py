@@ -149,11 +149,16 @@ def _record(certificate, issuer, profile, holder, agency_code, key_label) -> Cer
         not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc)
 
 
+def seal_identifier(agency_code: str) -> str:
+    """How an agency's seal names it (organizationIdentifier, EN 319 412-1): GOVTJ-VKD."""
+    return f"GOV{active_pack().code.upper()}-{agency_code}"
+
+
 def subject(profile: str, *, common_name: str, holder: str, organisation: str = "",
             title: str = "") -> x509.Name:
     country = active_pack().code.upper()
     if profile == Certificate.Profile.SEAL:
-        return authority.name(common_name, organisation, identifier=f"GOV{country}-{holder}",
+        return authority.name(common_name, organisation, identifier=seal_identifier(holder),
                               country=country)
     return authority.name(common_name, organisation, serial_number=f"PNO{country}-{holder}",
                           title=title, country=country)

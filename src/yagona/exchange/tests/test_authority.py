@@ -195,7 +195,7 @@ def test_the_authority_is_made_once_and_never_silently_in_production(tmp_path, s
 
 
 @pytest.mark.django_db
-def test_the_demo_gives_each_keeper_and_grantee_a_node_and_rights_from_the_grants(
+def test_the_demo_gives_each_agency_a_node_and_rights_from_the_grants(
         country, tmp_path, settings):
     from yagona.exchange import demo
     from yagona.exchange.models import AccessRight
@@ -207,15 +207,21 @@ def test_the_demo_gives_each_keeper_and_grantee_a_node_and_rights_from_the_grant
     configs = demo.set_up(tmp_path / "nodes")
     loaded = {NodeConfig.load(c).member.code: NodeConfig.load(c) for c in configs}
     assert set(loaded) == {"REG", "TAX", "987654321"}  # and the bank of demo.yaml
+    # Every agency's registry office takes documents at the platform (exchange.common).
+    documents = {"documents/sendDocument": "http://127.0.0.1:8000/correspondence/exchange"}
     assert loaded["REG"].services == {
-        "registries/population": "http://127.0.0.1:8000/exchange/provider/population"}
-    assert loaded["REG"].system_token and not loaded["TAX"].system_token
+        "registries/population": "http://127.0.0.1:8000/exchange/provider/population",
+        **documents}
+    assert loaded["TAX"].services == documents
+    assert loaded["REG"].system_token and loaded["TAX"].system_token
     assert not loaded["987654321"].system_token and not loaded["987654321"].services
     assert len({c.client_listen for c in loaded.values()}) == 3  # a port each
     rights = {(str(r.client.identifier), str(r.service.identifier))
               for r in AccessRight.objects.all()}
     assert rights == {("XX/GOV/TAX/services", "XX/GOV/REG/registries/population"),
-                      ("XX/COM/987654321/loans", "XX/GOV/REG/registries/population")}
+                      ("XX/COM/987654321/loans", "XX/GOV/REG/registries/population"),
+                      ("XX/GOV/TAX/documents", "XX/GOV/REG/documents/sendDocument"),
+                      ("XX/GOV/REG/documents", "XX/GOV/TAX/documents/sendDocument")}
     key = (tmp_path / "nodes" / "REG" / "sign.key").read_bytes()
     demo.set_up(tmp_path / "nodes")  # again: the keys the platform trusts are kept
     assert (tmp_path / "nodes" / "REG" / "sign.key").read_bytes() == key
