@@ -28,6 +28,7 @@ from yagona.correspondence.models import (
     Case,
     Document,
     DocumentFile,
+    DocumentTerm,
     DocumentType,
     Journal,
     Kind,
@@ -129,6 +130,7 @@ def create_draft(user, agency: Agency, kind: str, card: Card) -> Document:
         document = Document(agency=agency, kind=kind, created_by=user)
         _apply(document, card)
         document.save()
+        _index(document)
         audit.record(actor_for(user, agency), "document.drafted", "document", document.pk,
                      {"kind": kind, "type": card.doc_type, "access": card.access},
                      agency=agency.code)
@@ -247,12 +249,25 @@ def _register(document: Document, journal: Journal, case: Case | None,
     if document._state.adding:
         document.status = workflow.next_status(document.kind, document.status, action)
         document.save()
+        _index(document)
         audit.record(actor, f"document.{action}", "document", document.pk,
                      {"number": document.number, "journal": journal.code},
                      agency=document.agency.code)
         return
     _step(document, action, actor, {"number": document.number, "journal": journal.code})
     document.save()
+    _index(document)
+
+
+MAX_TERMS = 64
+
+
+def _index(document: Document) -> None:
+    """The search terms of ``document``'s card (correspondence.search)."""
+    DocumentTerm.objects.filter(document=document).delete()
+    DocumentTerm.objects.bulk_create(
+        DocumentTerm(agency_id=document.agency_id, term=term[:100], document=document)
+        for term in sorted(set(document.search_text.split()))[:MAX_TERMS])
 
 
 def _step(document: Document, action: str, actor: audit.Actor, summary: dict) -> None:
