@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries bench-exchange bench-verify bench-signing demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange bench-verify bench-signing bench-correspondence demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench-verify: $(STAMP) messages
 # then verify them (bench/signing.py); goals >= 50 documents/s on 2 cores, p95 <= 50 ms.
 bench-signing: $(STAMP) messages
 	$(BIN)/python bench/signing.py
+
+# The document-flow search benchmark: a journal of BENCH_DOCUMENTS (1,000,000) cards
+# searched by number, words and dates beside a bare psycopg lookup by number.
+bench-correspondence: $(STAMP) messages
+	$(BIN)/python bench/correspondence.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
