@@ -128,6 +128,14 @@ def for_notice(application_id: int) -> Application:
                                               "mandate__representative").get(pk=application_id)
 
 
+def by_uuid(uuid) -> Application | None:
+    """An application by its id, for what other rooms tell of it (no access check: the
+    caller is the system, acting on an event)."""
+    from yagona.core.identifiers import is_uuid
+
+    return Application.objects.filter(uuid=uuid).first() if is_uuid(str(uuid)) else None
+
+
 def is_of_person(person_id: str, reference: str) -> bool:
     """Whether ``reference`` (a registration number or the start of a uuid) names an
     application for this person."""

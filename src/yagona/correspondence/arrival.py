@@ -112,10 +112,13 @@ def _register(recipient, member, found: capsules.Capsule, xroad_id: str) -> Arri
                 found.container)
     references = [(Link.Relation.ANSWERS, meta.in_reply_to)] if meta.in_reply_to else []
     references += [(Link.Relation.REFERS_TO, link) for link in meta.links]
+    answered = []
     for relation, ref in references:
         ours = Document.objects.filter(agency=recipient, number=ref.number).first()
         Link.objects.create(source=document, relation=relation, target=ours,
                             number=ref.number, dated=ref.registered_on)
+        if ours is not None and relation == Link.Relation.ANSWERS:
+            answered.append(ours)
     arrival = Arrival(agency=recipient, consignment=found.consignment,
                       sender_member=found.sender.member, container_sha256=found.sha256,
                       document=document, xroad_id=xroad_id[:36])
@@ -127,6 +130,8 @@ def _register(recipient, member, found: capsules.Capsule, xroad_id: str) -> Arri
                   "their_number": meta.number, "sha256": found.sha256},
                  agency=recipient.code)
     events.publish("correspondence.arrived", document=str(document.pk))
+    for ours in answered:  # the answer to a letter of ours: who wrote it learns of it
+        events.publish("correspondence.answered", answer=str(document.pk), original=str(ours.pk))
     return arrival
 
 

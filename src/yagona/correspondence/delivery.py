@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from yagona.agencies.models import Agency
 from yagona.core import audit, events
+from yagona.core.countries import active_pack
 from yagona.correspondence import capsule as capsules
 from yagona.correspondence.arrival import receipt_facts, sealed_by
 from yagona.correspondence.models import Delivery, Document, Kind, Link
@@ -159,15 +160,14 @@ def _capsule(delivery: Delivery) -> bytes:
     document = delivery.document
     kept = signed.issued_document(document.signed_uuid)
     sender = document.agency
-    answers = [link for link in document.links.all() if link.relation == Link.Relation.ANSWERS]
-    reply = answers[0] if answers else None
+    reply = next((link for link in document.links.all()
+                  if link.relation == Link.Relation.ANSWERS), None)
     meta = capsules.DocumentMeta(
-        number=document.number, registered_on=timezone.localtime(document.registered_at).date(),
+        number=document.number, registered_on=_day(document.registered_at),
         type=document.doc_type.code, subject=document.subject, pages=document.pages,
         access=document.access, language=document.language or "",
         signed_by=", ".join(s["name"] for s in kept.signers),
-        in_reply_to=capsules.Reference(reply.target.number if reply.target else reply.number,
-                                       _dated(reply)) if reply else None)
+        in_reply_to=_their_reference(reply) if reply else None)
     return capsules.build(
         consignment=delivery.consignment,
         sender=capsules.Party(sender.code, _member_of(sender), dict(sender.name)),
@@ -177,10 +177,20 @@ def _capsule(delivery: Delivery) -> bytes:
         media_type=kept.content_type, max_bytes=settings.CORRESPONDENCE_CAPSULE_BYTES)
 
 
-def _dated(link: Link):
-    if link.target is not None and link.target.registered_at:
-        return timezone.localtime(link.target.registered_at).date()
-    return link.dated
+def _day(moment):
+    return timezone.localtime(moment, active_pack().zone).date()
+
+
+def _their_reference(link: Link) -> capsules.Reference:
+    """What the addressee knows the answered letter by: its sender's number and date,
+    when it is a letter we received; else the link's own number and date."""
+    target = link.target
+    if target is not None and target.kind == Kind.INCOMING and target.their_number:
+        return capsules.Reference(target.their_number, target.their_date or
+                                  _day(target.registered_at))
+    if target is not None:
+        return capsules.Reference(target.number, _day(target.registered_at))
+    return capsules.Reference(link.number, link.dated)
 
 
 def _post(delivery: Delivery) -> tuple[int, dict]:

@@ -122,6 +122,8 @@ class Document(models.Model):
     signatory = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     signed_uuid = models.UUIDField(null=True, blank=True)
+    # What it comes from in another room ("application:<uuid>"): told of its answer.
+    source = models.CharField(max_length=80, blank=True, db_index=True)
     # Folded words of number, subject, summary and correspondent, for search.
     search_text = models.TextField(blank=True)
 

@@ -32,6 +32,7 @@ from yagona.correspondence.models import (
     DocumentType,
     Journal,
     Kind,
+    Link,
 )
 from yagona.correspondence.workflow import Status
 
@@ -121,19 +122,33 @@ def _search_text(document: Document) -> str:
     return " ".join(words(" ".join(part for part in parts if part), table))
 
 
-def create_draft(user, agency: Agency, kind: str, card: Card) -> Document:
-    """A new outgoing or internal document, a draft of ``user``'s."""
+def create_draft(user, agency: Agency, kind: str, card: Card, *, source: str = "",
+                 answers=None) -> Document:
+    """A new outgoing or internal document, a draft of ``user``'s. ``source``: what it
+    comes from in another room ("application:<uuid>"), told again when it is answered;
+    ``answers``: the id of a registered document of the agency it answers."""
     _require_official(user, agency)
     if kind not in (Kind.OUTGOING, Kind.INTERNAL):
         raise ValidationError({"kind": _("A draft is an outgoing or an internal document.")})
+    from yagona.correspondence.queries import visible
+
+    answered = None
+    if answers is not None:
+        answered = visible(user).filter(pk=answers, agency=agency,
+                                        registered_at__isnull=False).first()
+        if answered is None:
+            raise Http404
     with transaction.atomic():
-        document = Document(agency=agency, kind=kind, created_by=user)
+        document = Document(agency=agency, kind=kind, created_by=user, source=source[:80])
         _apply(document, card)
         document.save()
         _index(document)
+        if answered is not None:
+            Link.objects.create(source=document, relation=Link.Relation.ANSWERS,
+                                target=answered)
         audit.record(actor_for(user, agency), "document.drafted", "document", document.pk,
-                     {"kind": kind, "type": card.doc_type, "access": card.access},
-                     agency=agency.code)
+                     {"kind": kind, "type": card.doc_type, "access": card.access,
+                      "source": source, "answers": str(answers or "")}, agency=agency.code)
     return document
 
 

@@ -318,16 +318,24 @@ def render_decision(facts: DecisionFacts, template: dict, languages: list[str]) 
                 for text in _texts(template, "verify", languages)],
         url=facts.verify_url))
 
+    footer = f"{label('document_id')}: {facts.document_id}"
+    return build_pdf(story, title=f"{titles[0]} {facts.number}", author=agency,
+                     subject=_content(facts.service, languages), language=languages[0],
+                     footer=footer, page_label=lambda page, pages: label(
+                         "page", page=page, pages=pages), dated=facts.decided_on)
+
+
+def build_pdf(story: list, *, title: str, author: str, subject: str, language: str,
+              footer: str, page_label, dated: datetime.date) -> bytes:
+    """``story`` on A4 pages with the platform's margins and footer (``page_label(page,
+    pages)`` at the right), dated ``dated``: the same inputs give the same bytes."""
     buffer = BytesIO()
     document = BaseDocTemplate(
-        buffer, pagesize=A4, title=f"{titles[0]} {facts.number}", author=agency,
-        subject=_content(facts.service, languages), creator="Yagona", lang=languages[0],
-        invariant=True, initialFontName=FONT, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
-        bottomMargin=MARGIN)
+        buffer, pagesize=A4, title=title, author=author, subject=subject, creator="Yagona",
+        lang=language, invariant=True, initialFontName=FONT, leftMargin=MARGIN,
+        rightMargin=MARGIN, topMargin=TOP, bottomMargin=MARGIN)
     frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - TOP - MARGIN, id="text",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    footer = f"{label('document_id')}: {facts.document_id}"
-    document.build(story, canvasmaker=_canvas_class(
-        footer, lambda page, pages: label("page", page=page, pages=pages), facts.decided_on))
+    document.build(story, canvasmaker=_canvas_class(footer, page_label, dated))
     return buffer.getvalue()

@@ -11,31 +11,21 @@ was signed can be rendered again and compared before the application is submitte
 
 import datetime
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
     KeepTogether,
-    PageTemplate,
     Spacer,
 )
 
 from yagona.signing.render import (
-    CONTENT_WIDTH,
-    FONT,
-    MARGIN,
-    PAGE_HEIGHT,
-    TOP,
-    _canvas_class,
     _facts_table,
     _paragraph,
     _styles,
+    build_pdf,
     register_fonts,
 )
 
@@ -74,19 +64,11 @@ def render_application(facts: ApplicationFacts) -> bytes:
     for text in facts.closing:
         story += [_paragraph(text, styles["body"]), Spacer(0, 2 * mm)]
 
-    buffer = BytesIO()
-    document = BaseDocTemplate(
-        buffer, pagesize=A4, title=f"{facts.title}: {facts.service}", author=facts.agency,
-        subject=facts.service, creator="Yagona", lang=facts.language, invariant=True,
-        initialFontName=FONT, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
-        bottomMargin=MARGIN)
-    frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - TOP - MARGIN, id="text",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    document.build(story, canvasmaker=_canvas_class(
-        facts.footer, lambda page, pages: facts.page_label % {"page": page, "pages": pages},
-        facts.dated))
-    return buffer.getvalue()
+    return build_pdf(story, title=f"{facts.title}: {facts.service}", author=facts.agency,
+                     subject=facts.service, language=facts.language, footer=facts.footer,
+                     page_label=lambda page, pages: facts.page_label % {"page": page,
+                                                                        "pages": pages},
+                     dated=facts.dated)
 
 
 def spaced(digest: str, group: int = 8) -> str:
