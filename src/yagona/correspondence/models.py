@@ -187,3 +187,4 @@ class JournalCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journal", "year"],
                                                name="one_counter_per_journal_year")]
+from yagona.correspondence.models_control import *  # noqa: E402,F403
