@@ -12,6 +12,13 @@ Events (name: payload):
 - ``registry.record_read``: people (person IDs the record names), registry (code),
   reader (agency code or organisation name), purpose — a read of a personal record
 - ``registry.correction_answered``: request (pk) — a keeper answered a correction request
+- ``correspondence.assigned``: resolution (pk), assignments (pks) — a head's resolution
+  named executors of a document, with their deadlines
+- ``correspondence.reminder``: assignment (pk), kind (``due_soon``, ``due_today``,
+  ``overdue``) — an open task's deadline is near, today or past (once a day at most)
+- ``correspondence.deadline_extended``: assignment (pk) — a head moved a task's deadline
+- ``correspondence.assignment_done``: assignment (pk) — an executor completed a task (the
+  responsible executor's completion completes the document)
 """
 
 from collections import defaultdict

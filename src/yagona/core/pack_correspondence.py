@@ -1,6 +1,7 @@
 """A pack's document-flow data (``correspondence.yaml``): the kinds of document, the
 journals every agency keeps with their numbering formats, the file plan (nomenclature of
-cases) with retention periods, and an agency's own journals and cases. Checked here, with
+cases) with retention periods, an agency's own journals and cases, and when executors are
+reminded of their control deadlines (``reminders``). Checked here, with
 the rest of the pack, so that check-country reports it all in one run; loaded by the
 correspondence room."""
 
@@ -18,7 +19,12 @@ LITERAL = re.compile(r"[\w/\-.â„– ]*")  # letters of any script, digits, / - . â
 TYPE_CODE = re.compile(r"[a-z_]{1,32}")
 JOURNAL_CODE = re.compile(r"[A-Z]{1,8}")
 CASE_INDEX = re.compile(r"[0-9A-Za-z.-]{1,16}")
-TOP_KEYS = {"types", "journals", "file_plan", "agencies"}
+TOP_KEYS = {"types", "journals", "file_plan", "agencies", "reminders"}
+# Reminders of a control deadline: the working days before it that the first one goes,
+# and the hour of the pack's day from which the day's reminders are sent (then also on
+# the deadline day and each working day it is overdue). Used where a pack names none.
+REMINDERS = {"before_working_days": 2, "hour": 8}
+REMINDER_LIMITS = {"before_working_days": (0, 20), "hour": (0, 23)}
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ def correspondence_problems(data, languages, agency_codes: set[str],
         problems.append(f"{where}: journals: every agency keeps an incoming, an outgoing "
                         "and an internal journal")
     _file_plan(data, where, languages, problems)
+    _reminders(data.get("reminders"), where, problems)
     agencies = data.get("agencies") or {}
     if not isinstance(agencies, dict):
         problems.append(f"{where}: agencies: expected agency code -> {{journals, file_plan}}")
@@ -105,6 +112,25 @@ def correspondence_problems(data, languages, agency_codes: set[str],
         _journals(own, at, languages, problems, taken=set(journals))
         _file_plan(own, at, languages, problems)
     return problems
+
+
+def reminders(data) -> dict:
+    """The reminder rules of a checked correspondence.yaml, defaults filled in."""
+    return {**REMINDERS, **((data or {}).get("reminders") or {})}
+
+
+def _reminders(value, where: str, problems: list[str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        problems.append(f"{where}: reminders: expected {{before_working_days, hour}}")
+        return
+    _known(value, set(REMINDERS), f"{where}: reminders", problems)
+    for key, (low, high) in REMINDER_LIMITS.items():
+        number = value.get(key, REMINDERS[key])
+        if type(number) is not int or not low <= number <= high:
+            problems.append(f"{where}: reminders.{key}: a whole number from {low} to {high}, "
+                            f"not {number!r}")
 
 
 def read(folder: Path) -> dict | None:

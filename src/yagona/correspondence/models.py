@@ -263,4 +263,6 @@ class DocumentTerm(models.Model):
     class Meta:
         indexes = [models.Index(fields=["agency", "term"], name="document_term_idx")]
 
+
+from yagona.correspondence.models_control import *  # noqa: E402,F403
 from yagona.correspondence.models_delivery import Arrival, Delivery  # noqa: E402,F401

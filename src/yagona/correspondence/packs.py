@@ -1,10 +1,12 @@
 """Loading a pack's correspondence.yaml (checked by core.pack_correspondence with the rest
 of the pack): the kinds of document, and every agency's journals and file plan. Runs in
-the pack loader's transaction, on its ``country.loaded`` event."""
+the pack loader's transaction, on its ``country.loaded`` event. Also the reminder rules
+of control deadlines (``reminders``)."""
 
 from yagona.agencies.models import Agency
 from yagona.core import audit
-from yagona.correspondence.models import Case, DocumentType, Journal
+from yagona.core.pack_correspondence import reminders
+from yagona.correspondence.models import Case, ControlSettings, DocumentType, Journal
 
 
 def load(content, actor: audit.Actor = audit.SYSTEM) -> None:
@@ -15,6 +17,10 @@ def load(content, actor: audit.Actor = audit.SYSTEM) -> None:
             "name": item["name"], "order": order, "active": True})
         types.append(item["code"])
     DocumentType.objects.exclude(code__in=types).update(active=False)
+    rules = reminders(data)
+    ControlSettings.objects.update_or_create(pk=1, defaults=rules)
+    audit.record(actor, "correspondence.reminders_loaded", "country", content.country.code,
+                 rules)
     own = data.get("agencies") or {}
     for agency in Agency.objects.filter(code__in=[a["code"] for a in content.agencies]):
         extra = own.get(agency.code) or {}

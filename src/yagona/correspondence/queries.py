@@ -9,7 +9,13 @@ from django.utils import timezone
 from yagona.accounts import queries as accounts
 from yagona.accounts.models import Role
 from yagona.core.countries import active_pack
-from yagona.correspondence.models import Access, Approval, Document, Substitution
+from yagona.correspondence.models import (
+    Access,
+    Approval,
+    Assignment,
+    Document,
+    Substitution,
+)
 
 SEE_ALL = {Role.CLERK, Role.HEAD, Role.AGENCY_ADMIN}
 
@@ -38,7 +44,10 @@ def _involved(user) -> Q:
         substitute=user, starts__lte=today, ends__gte=today, cancelled_at__isnull=True,
     ).values_list("official_id", flat=True)]
     on_route = Approval.objects.filter(approver_id__in=people).values("document_id")
-    return Q(created_by=user) | Q(signatory_id__in=people) | Q(pk__in=on_route)
+    assigned = Assignment.objects.filter(executor_id__in=people).values(
+        "resolution__document_id")
+    return (Q(created_by=user) | Q(signatory_id__in=people) | Q(pk__in=on_route)
+            | Q(pk__in=assigned))
 
 
 def document(pk) -> Document | None:

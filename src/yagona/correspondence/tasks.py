@@ -4,6 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from yagona.correspondence import delivery
+from yagona.correspondence.resolutions import remind_if_due
 
 
 @db_task()
@@ -17,3 +18,10 @@ def deliver(ids: list[int]) -> None:
 def deliver_due() -> None:
     """Deliveries waiting for their next attempt (their pauses grow: delivery.py)."""
     delivery.deliver_due()
+
+
+@db_periodic_task(crontab(minute="7"))
+def remind_executors() -> None:
+    """Hourly, and idempotent: the day's reminders go once the pack's hour has come in its
+    zone (huey's crontab runs in UTC), at most one a day per task."""
+    remind_if_due()

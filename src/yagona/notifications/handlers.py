@@ -6,6 +6,7 @@ from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
 from yagona.applications import queries as applications
 from yagona.core import events
+from yagona.correspondence import control
 from yagona.notifications.services import notify, notify_data_read
 from yagona.registries import queries as registries
 
@@ -46,3 +47,39 @@ def correction_answered(request: int) -> None:
     notify([found.person], None, "correction_answered",
            {"registry": found.record.registry.display_name, "status": found.status,
             "note": found.answer})
+
+
+# Control of execution (correspondence.resolutions): the executors are told of their
+# tasks, reminded of deadlines; the responsible executor hears of co-executors' reports,
+# the resolution's author of the document done. Nobody is told of what they did themselves.
+
+@events.subscribe("correspondence.assigned")
+def document_assigned(resolution: int, assignments: list[int]) -> None:
+    found = control.assignments_for_notice(assignments)
+    responsible = next((a.executor.display_name for a in found if a.responsible), "")
+    for assignment in found:
+        if assignment.executor_id != assignment.resolution.author_id:
+            notify([assignment.executor], None, "document_assigned",
+                   {**control.notice_params(assignment), "responsible_name": responsible})
+
+
+@events.subscribe("correspondence.reminder")
+def assignment_reminder(assignment: int, kind: str) -> None:
+    for found in control.assignments_for_notice([assignment]):
+        notify([found.executor], None, f"assignment_{kind}", control.notice_params(found))
+
+
+@events.subscribe("correspondence.deadline_extended")
+def deadline_extended(assignment: int) -> None:
+    for found in control.assignments_for_notice([assignment]):
+        notify([found.executor], None, "deadline_extended", control.notice_params(found))
+
+
+@events.subscribe("correspondence.assignment_done")
+def assignment_done(assignment: int) -> None:
+    for found in control.assignments_for_notice([assignment]):
+        told = (control.responsible_of(found) if not found.responsible
+                else [found.resolution.author])
+        notify([user for user in told if user.pk != found.completed_by_id], None,
+               "document_done" if found.responsible else "coexecutor_reported",
+               control.notice_params(found))

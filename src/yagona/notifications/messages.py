@@ -3,10 +3,18 @@
 from django.utils.translation import gettext as _
 
 from yagona.applications.workflow import Status
+from yagona.core.display import format_date
 from yagona.core.text import localized
+
+# Notices about tasks of the document flow (correspondence.control.notice_params).
+DOCUMENT_EVENTS = {"document_assigned", "assignment_due_soon", "assignment_due_today",
+                   "assignment_overdue", "deadline_extended", "coexecutor_reported",
+                   "document_done"}
 
 
 def title(item) -> str:
+    if item.event in DOCUMENT_EVENTS:
+        return _document_title(item)
     if item.event == "correction_answered":
         return (_("Your record in the %(registry)s is corrected")
                 if item.params.get("status") == "corrected" else
@@ -31,6 +39,8 @@ def title(item) -> str:
 
 
 def body(item) -> str:
+    if item.event in DOCUMENT_EVENTS:
+        return _document_body(item)
     if item.event == "correction_answered":
         return item.params.get("note", "")
     if item.event == "data_read":
@@ -44,3 +54,39 @@ def body(item) -> str:
     if item.params.get("note"):
         text += " " + item.params["note"]
     return text.strip()
+
+
+def _document_title(item) -> str:
+    params = item.params
+    values = {"number": params.get("number", ""), "executor": params.get("executor", ""),
+              "deadline": format_date(params.get("deadline", ""))}
+    if item.event == "document_assigned":
+        text = (_("You are the responsible executor of document %(number)s")
+                if params.get("responsible") else
+                _("You are a co-executor of document %(number)s"))
+    else:
+        text = {
+            "assignment_due_soon": _("Document %(number)s is due on %(deadline)s"),
+            "assignment_due_today": _("Document %(number)s is due today"),
+            "assignment_overdue": _("Document %(number)s is overdue"),
+            "deadline_extended": _("New deadline for document %(number)s: %(deadline)s"),
+            "coexecutor_reported": _("%(executor)s reported on document %(number)s"),
+            "document_done": _("Document %(number)s is done"),
+        }[item.event]
+    return text % values
+
+
+def _document_body(item) -> str:
+    params = item.params
+    deadline = format_date(params.get("deadline", ""))
+    lines = [_("Subject: %(subject)s") % {"subject": params["subject"]}
+             if params.get("subject") else ""]
+    if item.event == "assignment_overdue":
+        lines.append(_("The deadline was %(deadline)s.") % {"deadline": deadline})
+    elif item.event not in ("coexecutor_reported", "document_done"):
+        lines.append(_("Deadline: %(deadline)s.") % {"deadline": deadline})
+    if item.event == "document_assigned" and not params.get("responsible") and \
+            params.get("responsible_name"):
+        lines.append(_("Report to the responsible executor, %(name)s.") % {
+            "name": params["responsible_name"]})
+    return "\n".join(line for line in lines if line)

@@ -70,6 +70,7 @@ CORRESPONDENCE = {
         {"index": "01-05", "title": T("Correspondence with state bodies"), "retention": 5}],
     "agencies": {"REG": {"file_plan": [{"index": "02-01", "title": T("Civil status records"),
                                         "retention": 75, "basis": "Standard list, item 1"}]}},
+    "reminders": {"before_working_days": 2, "hour": 8},
 }
 LIFE_EVENTS = [{"code": "birth", "name": T("Birth of a child", "Рождение ребёнка"),
                 "description": T("Registering a newborn")},

@@ -206,3 +206,16 @@ def test_a_text_with_attachments_is_signed_as_an_asic_e_container(office):
     assert {"letter.pdf", "annex 1.pdf"} <= set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     report = verify.verify_file(data, kept.filename)
     assert report.indication == "TOTAL_PASSED" and len(report.signatures) == 2, report
+
+
+def test_an_executor_sees_a_document_for_official_use_once_assigned(office):
+    from yagona.correspondence import resolutions
+
+    secret = services.register_incoming(office["clerk"], office["reg"], Card(
+        doc_type="letter", subject="Personnel matters", correspondent_name="A ministry",
+        access=Access.OFFICIAL_USE))
+    assert not visible(office["lawyer"]).filter(pk=secret.pk).exists()
+    resolutions.write_resolution(office["head"], secret.pk, "Prepare an answer.",
+                                 [(office["lawyer"], 5, True)])
+    assert visible(office["lawyer"]).filter(pk=secret.pk).exists()
+    assert not visible(office["operator"]).filter(pk=secret.pk).exists()
