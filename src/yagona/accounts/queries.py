@@ -129,6 +129,11 @@ def token_for(token: str, office: bool = False) -> ApiToken | None:
 DEFINERS = (Role.AGENCY_ADMIN, Role.REGISTRY_KEEPER)  # who may define an agency's registries
 
 
+def users(ids) -> list[User]:
+    """The accounts with these ids (those that exist), for notices."""
+    return list(User.objects.filter(pk__in=set(ids))) if ids else []
+
+
 def person(person_id: str) -> User | None:
     return User.objects.filter(username=person_id).first()
 

@@ -59,3 +59,24 @@ def document(pk) -> Document | None:
         return None
     return Document.objects.select_related("agency", "correspondent_agency").filter(
         pk=pk).first()
+
+
+def standing_in_for(document: Document, officials: list[int]) -> list[int]:
+    """Those standing in today for ``officials`` in the document's agency."""
+    today = timezone.localtime(timezone.now(), active_pack().zone).date()
+    return list(Substitution.objects.filter(
+        agency=document.agency, official_id__in=officials, starts__lte=today, ends__gte=today,
+        cancelled_at__isnull=True).values_list("substitute_id", flat=True))
+
+
+def last_remarks(document: Document) -> str:
+    refused = document.approvals.filter(decision=Approval.Decision.REFUSED).order_by(
+        "-decided_at").first()
+    return refused.remarks if refused else ""
+
+
+def notice_params(document: Document) -> dict:
+    """What a notice about ``document`` says (it may be e-mailed: a document for official
+    use is named by its number only)."""
+    subject = document.subject if document.access != Access.OFFICIAL_USE else ""
+    return {"document": str(document.pk), "number": document.number, "subject": subject}

@@ -7,6 +7,7 @@ from yagona.agencies import queries as agencies
 from yagona.applications import queries as applications
 from yagona.core import events
 from yagona.correspondence import control
+from yagona.correspondence import queries as correspondence
 from yagona.notifications.services import notify, notify_data_read
 from yagona.registries import queries as registries
 
@@ -83,3 +84,36 @@ def assignment_done(assignment: int) -> None:
         notify([user for user in told if user.pk != found.completed_by_id], None,
                "document_done" if found.responsible else "coexecutor_reported",
                control.notice_params(found))
+
+
+# A document's way (correspondence.routes, .delivery): approvers (and whoever stands in
+# for them) are told when it waits for them, the signatory when it is approved, the
+# author when it comes back or was not delivered.
+
+@events.subscribe("correspondence.approval_requested")
+def approval_requested(document: str, approvers: list[int]) -> None:
+    found = correspondence.document(document)
+    people = accounts.users(approvers + correspondence.standing_in_for(found, approvers))
+    notify(people, None, "approval_requested", correspondence.notice_params(found))
+
+
+@events.subscribe("correspondence.route_ended")
+def route_ended(document: str, outcome: str) -> None:
+    found = correspondence.document(document)
+    params = correspondence.notice_params(found)
+    if outcome == "approved":
+        notify([found.created_by], None, "route_approved", params)
+        signatory = [found.signatory_id] if found.signatory_id else []
+        notify(accounts.users(signatory + correspondence.standing_in_for(found, signatory)),
+               None, "signature_requested", params)
+    else:
+        notify([found.created_by], None, "route_refused",
+               {**params, "remarks": correspondence.last_remarks(found)})
+
+
+@events.subscribe("correspondence.delivered")
+def document_delivered(document: str, outcome: str) -> None:
+    if outcome == "fail_delivery":
+        found = correspondence.document(document)
+        notify([found.created_by], None, "delivery_failed",
+               correspondence.notice_params(found))

@@ -7,9 +7,13 @@ from yagona.core.display import format_date
 from yagona.core.text import localized
 
 # Notices about tasks of the document flow (correspondence.control.notice_params).
-DOCUMENT_EVENTS = {"document_assigned", "assignment_due_soon", "assignment_due_today",
-                   "assignment_overdue", "deadline_extended", "coexecutor_reported",
-                   "document_done"}
+DEADLINE_EVENTS = {"document_assigned", "assignment_due_soon", "assignment_due_today",
+                   "deadline_extended"}
+# ... and about a document's way: its route, signature and delivery (route_notice_params).
+ROUTE_EVENTS = {"approval_requested", "signature_requested", "route_approved",
+                "route_refused", "delivery_failed"}
+DOCUMENT_EVENTS = DEADLINE_EVENTS | ROUTE_EVENTS | {"assignment_overdue",
+                                                   "coexecutor_reported", "document_done"}
 
 
 def title(item) -> str:
@@ -72,6 +76,11 @@ def _document_title(item) -> str:
             "deadline_extended": _("New deadline for document %(number)s: %(deadline)s"),
             "coexecutor_reported": _("%(executor)s reported on document %(number)s"),
             "document_done": _("Document %(number)s is done"),
+            "approval_requested": _("A document waits for your approval"),
+            "signature_requested": _("A document waits for your signature"),
+            "route_approved": _("Your document was approved"),
+            "route_refused": _("Your document was returned with remarks"),
+            "delivery_failed": _("Document %(number)s was not delivered"),
         }[item.event]
     return text % values
 
@@ -83,8 +92,10 @@ def _document_body(item) -> str:
              if params.get("subject") else ""]
     if item.event == "assignment_overdue":
         lines.append(_("The deadline was %(deadline)s.") % {"deadline": deadline})
-    elif item.event not in ("coexecutor_reported", "document_done"):
+    elif item.event in DEADLINE_EVENTS:
         lines.append(_("Deadline: %(deadline)s.") % {"deadline": deadline})
+    if params.get("remarks"):
+        lines.append(_("Remarks: %(remarks)s") % {"remarks": params["remarks"]})
     if item.event == "document_assigned" and not params.get("responsible") and \
             params.get("responsible_name"):
         lines.append(_("Report to the responsible executor, %(name)s.") % {

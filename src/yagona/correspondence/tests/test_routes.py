@@ -50,6 +50,8 @@ def test_stages_follow_each_other_and_approvers_of_a_stage_decide_in_parallel(of
                      signatory=office["head"])
     routes.send_for_approval(office["lawyer"], document.pk)
     assert Document.objects.get(pk=document.pk).status == Status.IN_APPROVAL
+    assert office["operator"].inbox.filter(event="approval_requested").count() == 1
+    assert not office["deputy"].inbox.exists()  # their stage is not open yet
     with pytest.raises(PermissionError):  # the second stage waits for the first
         routes.decide(office["deputy"], document.pk, True)
     routes.decide(office["supervisor"], document.pk, True)
@@ -57,8 +59,13 @@ def test_stages_follow_each_other_and_approvers_of_a_stage_decide_in_parallel(of
         routes.decide(office["supervisor"], document.pk, True)
     assert Document.objects.get(pk=document.pk).status == Status.IN_APPROVAL
     routes.decide(office["operator"], document.pk, True)
+    assert office["deputy"].inbox.filter(event="approval_requested").count() == 1
     routes.decide(office["deputy"], document.pk, True, "Fine.")
     assert Document.objects.get(pk=document.pk).status == Status.APPROVED
+    assert office["lawyer"].inbox.get().event == "route_approved"
+    waiting = office["head"].inbox.get()
+    assert (waiting.event, waiting.title) == ("signature_requested",
+                                              "A document waits for your signature")
     assert {d for *_, d in decisions(document)} == {Decision.APPROVED}
     assert AuditEntry.objects.filter(action="document.approval_given",
                                      object_id=str(document.pk)).count() == 3
@@ -80,6 +87,8 @@ def test_a_refusal_needs_remarks_returns_the_draft_and_a_new_round_starts_over(o
                                    (office["deputy"].username, 2, Decision.CANCELLED)]
     entry = AuditEntry.objects.get(action="document.refuse", object_id=str(document.pk))
     assert entry.summary["remarks"] == "Cite the article of the law."
+    told = office["lawyer"].inbox.get(event="route_refused")
+    assert "Cite the article of the law." in told.body
     services.attach(office["lawyer"], document.pk, "main", pdf_upload(text="Corrected"))
     routes.send_for_approval(office["lawyer"], document.pk)
     second = Document.objects.get(pk=document.pk).approvals.filter(round=2)
@@ -136,8 +145,12 @@ def test_a_substitute_decides_and_signs_for_an_official_who_is_away(office):
     routes.appoint_substitute(office["head"], office["reg"], office["head"],
                               office["deputy"], today, today, "Mission")
     assert visible(office["supervisor"]).filter(pk=document.pk).exists()
+    routes.recall(office["lawyer"], document.pk)  # sent again: the substitute is told
+    routes.send_for_approval(office["lawyer"], document.pk)
+    told = office["supervisor"].inbox.get(event="approval_requested")
+    assert "exchange" not in told.body  # for official use: the subject is not e-mailed
     routes.decide(office["supervisor"], document.pk, True)
-    approval = Document.objects.get(pk=document.pk).approvals.get(round=1)
+    approval = Document.objects.get(pk=document.pk).approvals.get(round=2)
     assert (approval.approver, approval.acted_by) == (office["operator"], office["supervisor"])
     signed = routes.sign(office["deputy"], document.pk, code())
     assert signed.status == Status.SIGNED
