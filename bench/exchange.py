@@ -1,10 +1,13 @@
-"""Data-exchange benchmark (issue 4): `make bench-exchange`.
+"""Data-exchange benchmark (issues 4 and 11): `make bench-exchange`.
 
 A registry lookup through two exchange nodes (the Tax Committee's node → the
 population register keeper's node → the platform's registry), with signing,
 verification, message logging and timestamping on, beside the same lookup called
 directly on the platform (what the provider's node itself calls), in the same run,
 at 16 connections with wrk: requests/s and the latency the exchange adds (p50, p99).
+Then documents between the same two agencies through the same nodes, sent and
+receipted (bench/send_documents.py), beside the registry lookup made by the same
+threads through the same nodes.
 
 Results are printed and written to bench/RESULTS.md. Not a test: no assertions.
 """
@@ -73,7 +76,9 @@ def main():
     need("wrk", "wrk")
     central = f"http://127.0.0.1:{PORT}"
     env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS,
-           "SECRET_KEY": secrets.token_urlsafe(50), "YAGONA_COUNTRY": COUNTRY}
+           "SECRET_KEY": secrets.token_urlsafe(50), "YAGONA_COUNTRY": COUNTRY,
+           # The bench sends one letter again and again, each time a new consignment.
+           "CORRESPONDENCE_DUPLICATE_DAYS": "0"}
     env.pop("YAGONA_MODE", None)
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
@@ -94,7 +99,9 @@ def main():
                                        capture=True).split()]
     nodes = {NodeInfo(c).code: NodeInfo(c) for c in configs}
     provider, client = nodes[PROVIDER], nodes[CLIENT]
-    server_env = {**env, "YAGONA_MODE": "production", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    server_env = {**env, "YAGONA_MODE": "production",
+                  "YAGONA_PUBLIC_URL": "https://portal.example",
+                  "ALLOWED_HOSTS": "127.0.0.1,localhost",
                   "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "DEBUG": "0",
                   "LOG_LEVEL": "WARNING"}
     yagona("collectstatic", "--noinput", "-v0", env=server_env)
@@ -130,6 +137,12 @@ def main():
                                                      connections=1)
             print(f"{name}: {results[name]['rps']:.0f} req/s, p50 "
                   f"{results[name]['p50_ms']:.1f} ms", flush=True)
+        documents = json.loads(subprocess.run(
+            [str(BIN / "python"), str(ROOT / "bench" / "send_documents.py"), CLIENT, PROVIDER,
+             through, caller], env={**env, "BENCH_IDS": str(folder / "ids.txt"),
+                                    "DJANGO_SETTINGS_MODULE": "yagona.settings",
+                                    "LOG_LEVEL": "WARNING"},
+            check=True, text=True, capture_output=True).stdout.splitlines()[-1])
         logged = sum(_entries(n) for n in (provider, client))
         stamped = all(_stamped(n) for n in (provider, client))
     finally:
@@ -139,7 +152,7 @@ def main():
             process.wait(timeout=30)
     audited = shell("from yagona.core.audit import AuditEntry; print(AuditEntry.objects."
                     "filter(action='registry.record_read').count())", env)
-    write_results(results, logged, stamped, audited)
+    write_results(results, logged, stamped, audited, documents)
 
 
 class NodeInfo:
@@ -166,7 +179,12 @@ def _stamped(node: NodeInfo) -> bool:
         return db.execute("SELECT count(*) FROM stamp").fetchone()[0] > 0
 
 
-def write_results(results, logged, stamped, audited):
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else 0.0
+
+
+def write_results(results, logged, stamped, audited, documents):
     d, x = results["direct"], results["exchange"]
     d1, x1 = results["direct, one connection"], results["exchange, one connection"]
     labels = {"direct": "registry lookup called directly (the baseline), 16 connections",
@@ -191,6 +209,24 @@ def write_results(results, logged, stamped, audited):
         f"p50 grows by {x['p50_ms'] - d['p50_ms']:.0f} ms, the queue for the same two cores. "
         f"Messages in the two logs: {logged:,}; both logs timestamped: "
         f"{'yes' if stamped else 'no'}; reads recorded for the people read: {audited}.", ""]
+    sent, looked = documents["documents"], documents["lookups"]
+    per_second = sent["count"] / sent["seconds"]
+    lookups = looked["count"] / looked["seconds"]
+    lines += [
+        "Documents between the same two agencies through the same two nodes "
+        "(bench/send_documents.py, 4 threads in one process, "
+        f"{SECONDS} s each): each delivery the whole way (the capsule of a signed 2-page "
+        "letter, both nodes, the sender's seal verified, registered with a number, the "
+        "receipt sealed, verified and kept by the sender), beside the registry lookup made "
+        "by the same threads through the same nodes.", "",
+        "| what | per second | p50 ms | p95 ms |", "|---|---|---|---|",
+        f"| documents sent and receipted | {per_second:.1f} | {pct(sent['ms'], 0.5):.0f} | "
+        f"{pct(sent['ms'], 0.95):.0f} |",
+        f"| registry lookups, same threads and nodes (the baseline) | {lookups:.0f} | "
+        f"{pct(looked['ms'], 0.5):.1f} | {pct(looked['ms'], 0.95):.1f} |", "",
+        f"A document costs **{lookups / per_second:.0f}** lookups' time "
+        f"(ratio {per_second / lookups:.3f}); not delivered at the end: "
+        f"{sent['not_delivered']}.", ""]
     prepend_results("\n".join(lines))
 
 

@@ -186,7 +186,9 @@ def main():
     print(f"COPY baseline: {PERSONS / results['copy']:,.0f} rows/s", flush=True)
     imports = []
     lookups = {}
-    server_env = {**env, "YAGONA_MODE": "production", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    server_env = {**env, "YAGONA_MODE": "production",
+                  "YAGONA_PUBLIC_URL": "https://portal.example",
+                  "ALLOWED_HOSTS": "127.0.0.1,localhost",
                   "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "DEBUG": "0",
                   "LOG_LEVEL": "WARNING"}
     yagona("collectstatic", "--noinput", "-v0", env=server_env)

@@ -192,6 +192,7 @@ def main():
     service_code = submission["service"]
 
     server_env = {**base_env, "YAGONA_MODE": "production",
+                  "YAGONA_PUBLIC_URL": "https://portal.example",
                   "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
                   "SECURE_COOKIES": "0",
                   "DEBUG": "0", "LOG_LEVEL": "WARNING"}
