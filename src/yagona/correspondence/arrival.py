@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -81,6 +82,8 @@ def receive(recipient, client: str, raw: bytes, xroad_id: str = "") -> Answer:
             arrival = _register(recipient, member, found, xroad_id)
     except IntegrityError:  # the same consignment, at the same moment, on another worker
         return _duplicate(_earlier(recipient, found))
+    except ValidationError as exc:  # a card the addressee's office cannot register
+        return fault(capsules.FAULT_VALIDATION, " ".join(exc.messages), "document")
     return Answer(200, _receipt_body(arrival))
 
 
