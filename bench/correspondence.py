@@ -107,7 +107,7 @@ def generate(agency, clerk, rng: random.Random) -> tuple[float, list, list]:
                 "COPY correspondence_document (id, agency_id, kind, status, journal_id, number,"
                 " year, sequence, registered_at, doc_type_id, subject, summary, language, pages,"
                 " access, correspondent_name, their_number, created_by_id, created_at,"
-                " search_text) FROM STDIN") as copy, term_conn.cursor() as term_cur, \
+                " search_text, source) FROM STDIN") as copy, term_conn.cursor() as term_cur, \
                 term_cur.copy("COPY correspondence_documentterm (agency_id, term, document_id)"
                               " FROM STDIN") as term_copy:
             for index in range(DOCUMENTS):
@@ -125,7 +125,7 @@ def generate(agency, clerk, rng: random.Random) -> tuple[float, list, list]:
                 pk = uuid.uuid4()
                 copy.write_row((pk, agency.pk, "incoming", "registered", journal.pk, number,
                                 year, sequence, at, letter, subject, "", "tg", 1, "public",
-                                sender, their, clerk.pk, at, text))
+                                sender, their, clerk.pk, at, text, ""))
                 for term in sorted(set(text.split())):
                     term_copy.write_row((agency.pk, term, pk))
                     terms += 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 from yagona.core import audit, events
 from yagona.correspondence import capsule as capsules
 from yagona.correspondence.models import Arrival, Document, DocumentFile, DocumentType, Link
+from yagona.correspondence.queries import file_bytes
 from yagona.correspondence.services import Card, register_incoming, stored_file
 from yagona.exchange import queries as exchange
 from yagona.signing import asic, pki, verify
@@ -151,13 +152,13 @@ def _receipt(recipient, member, found: capsules.Capsule, document: Document) -> 
         recipient, kind="receipt", title={"en": f"Receipt {document.number}"},
         holder_kind="agency", holder_id=member.agency.code, reference=document.number,
         source=f"document:{document.pk}", filename=f"receipt-{found.consignment}.asice")
-    return kept.file.open("rb").read()
+    return file_bytes(kept.file)
 
 
 def _receipt_body(arrival: Arrival) -> dict:
     return {"consignment": str(arrival.consignment), "number": arrival.document.number,
             "registered_at": arrival.document.registered_at.isoformat(),
-            "receipt": base64.b64encode(arrival.receipt.open("rb").read()).decode("ascii")}
+            "receipt": base64.b64encode(file_bytes(arrival.receipt)).decode("ascii")}
 
 
 def receipt_facts(receipt: bytes) -> dict:

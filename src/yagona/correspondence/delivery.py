@@ -127,7 +127,7 @@ def attempt(delivery_id: int, now=None) -> bool:
     """Try one delivery (False if another worker has it, or it is not due)."""
     now = now or timezone.now()
     with transaction.atomic():  # claim it: a lease, so no one else tries it meanwhile
-        delivery = (Delivery.objects.select_for_update(skip_locked=True)
+        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(pk=delivery_id, state=State.WAITING, next_attempt_at__lte=now)
                     .select_related("document__agency", "recipient").first())
         if delivery is None:

@@ -80,3 +80,9 @@ def notice_params(document: Document) -> dict:
     use is named by its number only)."""
     subject = document.subject if document.access != Access.OFFICIAL_USE else ""
     return {"document": str(document.pk), "number": document.number, "subject": subject}
+
+
+def file_bytes(field) -> bytes:
+    """The bytes of a stored file (a FileField's), its handle closed."""
+    with field.open("rb") as handle:
+        return handle.read()

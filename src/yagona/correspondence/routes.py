@@ -31,6 +31,7 @@ from yagona.correspondence.models import (
     DocumentFile,
     Substitution,
 )
+from yagona.correspondence.queries import file_bytes
 from yagona.correspondence.services import _locked, _step, actor_for, stored_file
 from yagona.correspondence.workflow import Status
 from yagona.signing import asic
@@ -231,7 +232,7 @@ def sign(user, document_id, confirmation: str) -> Document:
                                                      DocumentFile.Role.ATTACHMENT)))
         kept = _signed(document, user, files)
         signed = stored_file(document, DocumentFile.Role.SIGNED, kept.filename,
-                             kept.content_type, kept.file.open("rb").read(), user)
+                             kept.content_type, file_bytes(kept.file), user)
         document.signed_uuid = kept.uuid
         _step(document, "sign", actor_for(user, document.agency),
               {"signed": str(kept.uuid), "sha256": signed.sha256,
@@ -252,12 +253,12 @@ def _signed(document: Document, user, files: list[DocumentFile]):
     main = [f for f in files if f.role == DocumentFile.Role.MAIN]
     if len(files) == 1 and main and main[0].media_type == "application/pdf":
         try:
-            return signing.seal(main[0].file.open("rb").read(), document.agency,
+            return signing.seal(file_bytes(main[0].file), document.agency,
                                 filename=main[0].name, **common)
         except NotAPdf as exc:
             raise ValidationError({"files": _("The document's text cannot be signed: it is "
                                               "not a readable PDF.")}) from exc
-    entries = [asic.ContainerFile(f.name, f.file.open("rb").read(), f.media_type)
+    entries = [asic.ContainerFile(f.name, file_bytes(f.file), f.media_type)
                for f in files]
     try:
         return signing.seal_container(entries, document.agency,
