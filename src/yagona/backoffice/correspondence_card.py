@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -203,10 +204,15 @@ def card_print(request, code, document):
     """The registration card to print (its opening audited like the card's)."""
     agency, _roles = agency_for(request.user, code)
     found = queries.opened(request.user, agency, document, print=True)
+    approvals = [a for a in queries.rounds(found) if a.round > 0]
+    last = approvals[0].round if approvals else None  # newest round first
     return render(request, "backoffice/correspondence/print.html", {
         "agency": agency, "document": found,
         "links": list(found.links.select_related("target")),
-        "decisions": [a for a in queries.rounds(found) if a.round > 0
+        "decisions": [a for a in approvals if a.round == last
                       and a.decision in (Approval.Decision.APPROVED,
                                          Approval.Decision.REFUSED)],
+        "verify_url": request.build_absolute_uri(
+            reverse("portal:verify-document", args=[found.signed_uuid]))
+        if found.signed_uuid else "",
     })

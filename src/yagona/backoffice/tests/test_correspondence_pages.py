@@ -247,6 +247,7 @@ def test_the_head_signs_with_the_code_the_clerk_registers_sends_and_files(office
     assert document.status == Status.REGISTERED and document.number.startswith("01-05/")
     printed = clerk.get(url(document, "print/")).content.decode()
     assert document.number in printed and "Registration card" in printed
+    assert f"/verify/{document.signed_uuid}/" in printed
 
     card = clerk.get(url(document)).content.decode()
     assert 'option value="TAX" selected' in card  # the correspondent, chosen already
