@@ -128,6 +128,10 @@ def test_another_agencys_document_and_one_for_official_use_stay_hidden(office):
     tax = client(office["tax_clerk"])
     assert tax.get(url(plain)).status_code == 404  # not an official of REG
     assert tax.get(f"/office/TAX/documents/{plain.pk}/").status_code == 404  # not TAX's
+    assert tax.post(f"/office/TAX/documents/{plain.pk}/", {
+        "action": "file", "case": "01-05"}).status_code == 404
+    files = f"/office/REG/documents/{plain.pk}/files/1/"
+    assert tax.get(files).status_code == 404 and operator.get(files).status_code == 404
     assert tax.get("/office/REG/documents/").status_code == 404
     assert tax.get("/office/TAX/documents/not-a-uuid/").status_code == 404
     clerk = client(office["clerk"])
