@@ -1,6 +1,13 @@
 from django.urls import path
 
-from yagona.backoffice import exchange, registries, views
+from yagona.backoffice import (
+    correspondence,
+    correspondence_card,
+    correspondence_draft,
+    exchange,
+    registries,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -24,6 +31,20 @@ urlpatterns = [
     path("applications/<str:uuid>/", views.application, name="application"),
     path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
     path("applications/<str:uuid>/signed/", views.signed_copy, name="signed-copy"),
+    # The registry office (issue 11): the journal, drafts, cards, substitutes.
+    path("<str:code>/documents/", correspondence.journal, name="documents"),
+    path("<str:code>/documents/new/", correspondence.draft_new, name="document-new"),
+    path("<str:code>/documents/incoming/", correspondence.incoming, name="document-incoming"),
+    path("<str:code>/documents/<uuid:document>/", correspondence_card.card, name="document"),
+    path("<str:code>/documents/<uuid:document>/draft/", correspondence_draft.draft,
+         name="document-draft"),
+    path("<str:code>/documents/<uuid:document>/print/", correspondence_card.card_print,
+         name="document-print"),
+    path("<str:code>/documents/<uuid:document>/files/<int:file_id>/",
+         correspondence_card.document_file, name="document-file"),
+    path("<str:code>/documents/<uuid:document>/receipts/<int:delivery_id>/",
+         correspondence_card.receipt, name="document-receipt"),
+    path("<str:code>/substitutes/", correspondence.substitutes, name="substitutes"),
     path("<str:code>/", views.queue, name="queue"),
     path("<str:code>/workload/", views.workload, name="workload"),
     path("<str:code>/staff/", views.staff, name="staff"),

@@ -78,8 +78,9 @@ class Card:
     department_code: str = ""
 
 
-def _apply(document: Document, card: Card) -> None:
-    """Put ``card`` on ``document``, or refuse it whole with every problem named."""
+def check_card(agency: Agency, card: Card):
+    """The card's kind of document and department, or ValidationError naming every
+    problem of the card (pages show them all at once, with their own input problems)."""
     errors = {}
     doc_type = DocumentType.objects.filter(code=card.doc_type, active=True).first()
     if doc_type is None:
@@ -94,12 +95,17 @@ def _apply(document: Document, card: Card) -> None:
         errors["access"] = _("Choose the access level.")
     department = None
     if card.department_code:
-        department = document.agency.departments.filter(code=card.department_code,
-                                                        active=True).first()
+        department = agency.departments.filter(code=card.department_code, active=True).first()
         if department is None:
             errors["department"] = _("Choose one of the agency's departments.")
     if errors:
         raise ValidationError(errors)
+    return doc_type, department
+
+
+def _apply(document: Document, card: Card) -> None:
+    """Put ``card`` on ``document``, or refuse it whole with every problem named."""
+    doc_type, department = check_card(document.agency, card)
     document.doc_type, document.subject, document.summary = doc_type, card.subject.strip(), \
         card.summary.strip()
     languages = active_pack().languages  # the state language, unless the card says
