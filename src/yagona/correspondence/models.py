@@ -258,10 +258,18 @@ class DocumentTerm(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, db_index=False,
                                related_name="+")
     term = models.CharField(max_length=100)
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="terms")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="terms",
+                                 db_index=False)
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "term"], name="document_term_idx")]
+        indexes = [
+            # A word's documents: a range of the index (the hash side of a search).
+            models.Index(fields=["agency", "term"], name="document_term_idx"),
+            # Whether a document has a word: one probe, answered from the index alone
+            # (the other side, when a date range leaves few documents to check).
+            models.Index(fields=["document", "term"], include=["agency"],
+                         name="document_term_probe_idx"),
+        ]
 
 
 from yagona.correspondence.models_control import *  # noqa: E402,F403
