@@ -25,9 +25,10 @@ messages: $(STAMP)
 demo: $(STAMP) messages
 	$(BIN)/yagona migrate --noinput -v0
 	$(BIN)/yagona load-country $(YAGONA_COUNTRY)
+# The exchange first: the demo's registry offices send a letter over it (its address book).
+	$(BIN)/yagona exchange demo --out var/exchange-demo-$(YAGONA_COUNTRY) > var/exchange-nodes
 	$(BIN)/yagona demo-data
 	$(BIN)/yagona audit checkpoint || echo "The demo was stopped for a while: look, then acknowledge (above)."
-	$(BIN)/yagona exchange demo --out var/exchange-demo-$(YAGONA_COUNTRY) > var/exchange-nodes
 	@echo "Yagona ($(YAGONA_COUNTRY)) at http://127.0.0.1:8000, with $$(wc -l < var/exchange-nodes) exchange nodes (Ctrl-C stops all)"
 # Jobs run in the web process (YAGONA_JOBS_IMMEDIATE); the worker beside it runs the
 # periodic tasks (audit checkpoints, expiring uploads), logging to var/worker.log.

@@ -64,18 +64,37 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def load_demo() -> dict:
+    """``demo.load_demo()`` in a thread of its own: Playwright runs an event loop in this
+    one, and signing the demo's letters (pyhanko's asyncio.run) runs its own. The tests
+    are transactional, so what the thread commits is seen here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from yagona.demo import data as demo
+
+    def load():
+        try:
+            return demo.load_demo()
+        finally:
+            connections.close_all()  # this thread's own
+
+    with ThreadPoolExecutor(1) as aside:
+        return aside.submit(load).result()
+
+
 @pytest.fixture
 def tj(settings):
-    """The tj pack with its demo people and applications; its demo.yaml."""
+    """The tj pack with its demo people, applications and correspondence; its demo.yaml."""
     from yagona.catalogue.packs import load_pack
     from yagona.core.audit import SYSTEM
     from yagona.core.countries import read_yaml
-    from yagona.demo import data as demo
 
     folder = Path(settings.COUNTRIES_DIR) / "tj"
     load_pack(SYSTEM, folder)
     settings.COUNTRY = "tj"
-    demo.load_demo()
+    load_demo()
     return read_yaml(folder / "demo.yaml")
 
 

@@ -12,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 
+from yagona.browser_tests.conftest import load_demo
 from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.catalogue.packs import load_pack
@@ -87,7 +88,7 @@ def test_citizen_and_operator_journey(pack_code, language, live_server, pages, t
     folder = Path(settings.COUNTRIES_DIR) / pack_code
     load_pack(SYSTEM, folder)
     settings.COUNTRY = pack_code
-    demo.load_demo()
+    load_demo()
     people = read_yaml(folder / "demo.yaml")
     service, form, answers, operator = pick_service(people, random.Random(7))
     citizen = people["citizens"][0]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from yagona.browser_tests.conftest import load_demo
 from yagona.browser_tests.test_citizen_journey import accessible, sign_in
 from yagona.catalogue.packs import load_pack
 from yagona.core.audit import SYSTEM
@@ -24,7 +25,7 @@ def test_a_keeper_corrects_a_record_the_citizen_then_sees(pack_code, language, l
     folder = Path(settings.COUNTRIES_DIR) / pack_code
     load_pack(SYSTEM, folder)
     settings.COUNTRY = pack_code
-    demo.load_demo()
+    load_demo()
     people = read_yaml(folder / "demo.yaml")
     keeper = next(o for o in people["officials"] if o["role"] == "registry_keeper")
     citizen = people["citizens"][0]

@@ -1,4 +1,5 @@
-"""Demo data: the pack's demo people (demo.yaml) and sample applications in every status.
+"""Demo data: the pack's demo people (demo.yaml), sample applications in every status, and
+the registry offices' correspondence (demo/correspondence.py).
 
 Only for embedded mode: the demo password and TOTP secret are public.
 """
@@ -22,6 +23,7 @@ from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
+from yagona.demo.correspondence import load_correspondence
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password-2026"
@@ -108,7 +110,8 @@ def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Ran
 
 
 def load_demo(stdout=None) -> dict:
-    """Create the demo people, roles, mandates and applications. Idempotent."""
+    """Create the demo people, roles, mandates, applications and correspondence.
+    Idempotent."""
     if settings.PRODUCTION:
         raise RuntimeError("demo data is refused in production mode")
     data = read_yaml(pack_dir() / "demo.yaml") or {}
@@ -128,8 +131,10 @@ def load_demo(stdout=None) -> dict:
                 accounts.set_platform_admin(SYSTEM, user)
             else:
                 agency = Agency.objects.get(code=entry["agency"])
+                department = agency.departments.get(code=str(entry["department"])) \
+                    if entry.get("department") else None
                 accounts.grant_role(SYSTEM, user, agency, entry["role"],
-                                    bool(entry.get("service_centre")))
+                                    bool(entry.get("service_centre")), department=department)
             accounts.enable_totp(SYSTEM, user, DEMO_TOTP_SECRET)
         for entry in data.get("mandates", []):
             representative = people[entry["representative"]]
@@ -150,8 +155,10 @@ def load_demo(stdout=None) -> dict:
                                    services=entry.get("services", []), **kwargs)
     if not Application.objects.exists():
         _sample_applications(data, people)
+    documents = load_correspondence(data, people, current_code)
     _registry_data(data)
-    return {"citizens": data.get("citizens", []), "officials": data.get("officials", [])}
+    return {"citizens": data.get("citizens", []), "officials": data.get("officials", []),
+            "documents": documents}
 
 
 def _registry_data(data: dict) -> None:

@@ -1,15 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yagona.demo import data as demo
+from yagona.demo.correspondence import DemoError
 
 
 class Command(BaseCommand):
-    help = "Load the demo people and sample applications of the active pack (embedded mode)."
+    help = ("Load the demo people, sample applications and correspondence of the active pack "
+            "(embedded mode).")
 
     def handle(self, *args, **options):
         try:
             loaded = demo.load_demo()
-        except RuntimeError as exc:
+        except (RuntimeError, DemoError) as exc:
             raise CommandError(str(exc)) from exc
         code = demo.current_code()
         out = self.stdout.write
@@ -23,5 +25,10 @@ class Command(BaseCommand):
             where = person.get("agency", "all agencies and the catalogue")
             out(f"  {person['role']:<16}{person['person_id']:<12} {person['last_name']} "
                 f"{person['first_name']}, {where}{extra}")
+        documents = loaded.get("documents") or []
+        if documents:
+            offices = ", ".join(sorted({document.agency.code for document in documents}))
+            out(f"Registry offices: {len(documents)} demo documents ({offices}); a letter "
+                "sent over the exchange is delivered once the exchange nodes run.")
         out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
             f"authenticator app), or run 'yagona demo-code' (now: {code}).")
