@@ -11,9 +11,9 @@ from yagona.accounts import services as account_services
 from yagona.accounts.models import OfficialRole, Role, User
 from yagona.agencies import queries as agencies
 from yagona.agencies import services as agency_services
+from yagona.applications import forwarding, signed, state_documents
 from yagona.applications import queries as applications
 from yagona.applications import services as apply
-from yagona.applications import signed, state_documents
 from yagona.applications.files import FileRejected
 from yagona.applications.workflow import Status, TransitionNotAllowed, actions_from
 from yagona.catalogue import queries as catalogue
@@ -21,6 +21,7 @@ from yagona.catalogue import services as catalogue_services
 from yagona.catalogue.forms import FormDefinition
 from yagona.core import audit
 from yagona.core.permissions import OFFICIAL, PLATFORM_ADMIN, permission
+from yagona.correspondence import queries as correspondence
 
 
 @permission(OFFICIAL)
@@ -96,6 +97,9 @@ def application(request, uuid):
         "decision_reason": request.session.get(f"decision_reason:{uuid}", ""),
         "can_decide": found.status == Status.IN_REVIEW and (
             found.assigned_to_id == request.user.pk or Role.SUPERVISOR in roles),
+        # Forwarded by competence: the covering letters, and where else it may go.
+        "letters": correspondence.from_source(request.user, f"application:{found.uuid}"),
+        "other_agencies": [a for a in agencies.active_agencies() if a.pk != found.agency_id],
         # "Assign to me" is pointless once it is theirs; a supervisor may still hand it on.
         "may_assign": "assign" in actions_from(found.status, "official") and (
             found.assigned_to_id != request.user.pk
@@ -127,6 +131,12 @@ def _act(request, uuid):
         elif action == "message":
             apply.send_message(request.user, uuid, request.POST.get("text", ""), official=True)
             messages.success(request, _("Your message was sent."))
+        elif action == "forward":
+            letter = forwarding.forward(request.user, uuid, request.POST.get("agency", ""),
+                                        request.POST.get("text", ""))
+            messages.success(request, _("The covering letter is drafted with the application "
+                                        "attached: choose who approves and signs it."))
+            return redirect("backoffice:document-draft", letter.agency.code, letter.pk)
         else:
             return HttpResponseBadRequest()
     except (ValidationError, FileRejected) as exc:

@@ -236,3 +236,10 @@ def page(rows, cursor: str | None, key: str = "registered_at", size: int = PAGE)
     last = items[size - 1]
     return items[:size], signing.dumps([getattr(last, key).isoformat(), str(last.pk)],
                                        salt=f"documents-page:{key}")
+
+
+def from_source(user, source: str) -> list[Document]:
+    """The documents ``user`` may see that come from ``source`` ("application:<uuid>"),
+    oldest first (an application's forwarding letters)."""
+    return list(visible(user).filter(source=source).select_related(
+        "correspondent_agency").order_by("created_at"))
