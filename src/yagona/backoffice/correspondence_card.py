@@ -24,7 +24,7 @@ from yagona.backoffice.correspondence import (
     problems,
 )
 from yagona.core.permissions import OFFICIAL, permission
-from yagona.correspondence import delivery, queries, routes, services, workflow
+from yagona.correspondence import control, delivery, queries, routes, services, workflow
 from yagona.correspondence.models import Approval, Delivery, Kind
 from yagona.correspondence.workflow import Status, TransitionNotAllowed
 
@@ -221,6 +221,7 @@ def card_print(request, code, document):
     return render(request, "backoffice/correspondence/print.html", {
         "agency": agency, "document": found,
         "links": list(found.links.select_related("target")),
+        "resolutions": control.resolutions_of(found),
         "decisions": [a for a in approvals if a.round == last
                       and a.decision in (Approval.Decision.APPROVED,
                                          Approval.Decision.REFUSED)],

@@ -10,6 +10,8 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yagona.accounts.models import Role
 from yagona.agencies.models import Agency
@@ -225,6 +227,9 @@ def test_executors_complete_with_a_note_and_an_answer_a_head_extends(office, clo
                   "after the deadline", f"Answer {answer.number}"):
         assert label in card, label
     assert f"complete-{lead.pk}.note" not in card  # nothing left to complete
+    printed = text_of(executor.get(url(document, "print/")))
+    assert "Ijrochi Malika (Responsible executor)" in printed
+    assert f"Answer: {answer.number}" in printed and "Prepare an answer." in printed
     assert url(document) not in executor.get("/office/REG/tasks/").content.decode()
 
 
@@ -306,3 +311,28 @@ def test_the_control_report_counts_for_heads_clerks_and_administrators(office, c
     assert url(third) in page[page.index('id="due-soon"'):]
     assert "only the report is printed" in page
     assert client(office["head"]).get("/office/REG/control/").status_code == 200
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(executor=st.sampled_from(["", "lead", "tax_operator", "1", "x" * 40]),
+       day=st.one_of(st.text(max_size=12), st.dates().map(date.isoformat)),
+       days=st.one_of(st.text(max_size=6), st.integers(-5, 400).map(str)),
+       responsible=st.sampled_from(["0", "1", "", "x"]))
+def test_whatever_a_row_holds_is_answered_beside_a_field_never_500(office, executor, day,
+                                                                   days, responsible):
+    document = Document.objects.filter(subject="Any input").first() or \
+        incoming(office, "Any input")
+    name = office[executor].username if executor in office else executor
+    response = client(office["head"]).post(url(document), rows(
+        office, (name, day, days), responsible=responsible))
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        errors = response.context["errors"]
+        assert errors and all(key == "text" or key.startswith("assignments")
+                              for key in errors), errors
+        page = response.content.decode()
+        assert all(f'id="e-{key}"' in page for key in errors), errors
+    else:
+        assert Assignment.objects.filter(resolution__document=document,
+                                         executor=office["lead"]).exists()
