@@ -129,10 +129,12 @@ def act(user, agency, document, action: str, values: dict) -> str:
         answer = None
         if values["answer_number"]:
             found = control.answer_numbered(user, document, values["answer_number"])
-            if found is None or (values["answer"] and values["answer"] != str(found.pk)):
+            if found is None:
                 raise ValidationError({f"{at}.answer_number": _(
                     "No registered outgoing or internal document of the agency has this "
-                    "number." if found is None else
+                    "number.")})
+            if values["answer"] and values["answer"] != str(found.pk):
+                raise ValidationError({f"{at}.answer_number": _(
                     "Choose the answer from the list or give its number, not both.")})
             answer = found.pk
         elif values["answer"]:

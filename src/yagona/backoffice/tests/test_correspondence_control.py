@@ -214,9 +214,14 @@ def test_executors_complete_with_a_note_and_an_answer_a_head_extends(office, clo
                                           f"complete-{lead.pk}.answer_number": "NO-SUCH-1"})
     assert wrong.status_code == 400
     assert f'id="e-complete-{lead.pk}.answer_number"' in wrong.content.decode()
+    another = registered_answer(office, office["lead"])
+    both = executor.post(url(document), {"action": "complete", "task": lead.pk,
+                                         f"complete-{lead.pk}.answer": str(answer.pk),
+                                         f"complete-{lead.pk}.answer_number": another.number})
+    assert both.status_code == 400 and "not both" in text_of(both)
     executor.post(url(document), {"action": "complete", "task": lead.pk,
                                   f"complete-{lead.pk}.note": "Answered.",
-                                  f"complete-{lead.pk}.answer": str(answer.pk)})
+                                  f"complete-{lead.pk}.answer_number": answer.number})
     done = Assignment.objects.get(pk=lead.pk)
     assert (done.state, done.answer, done.note) == (Assignment.State.DONE, answer, "Answered.")
     assert Document.objects.get(pk=document.pk).status == Status.DONE
