@@ -64,6 +64,9 @@ def test_a_resolution_is_written_completed_with_an_answer_and_controlled(people,
     assert Document.objects.get(pk=letter.pk).status == Status.IN_WORK
     assert desk.locator("section.resolution tbody tr").count() == 2
     accessible(desk, "card with a resolution")
+    desk.click(f"summary:has-text('{helper.display_name}')")  # a deadline's extension, open
+    assert desk.locator(field(f"extend-{tasks[helper.pk].pk}.reason")).is_visible()
+    accessible(desk, "card with a deadline's extension open")
 
     # The responsible executor finds the task and completes it with the answer.
     answer = registered_answer({"reg": reg, "clerk": clerk}, lead)
@@ -74,6 +77,7 @@ def test_a_resolution_is_written_completed_with_an_answer_and_controlled(people,
     accessible(executor, "my tasks")
     executor.click(f"tbody a[href='/office/REG/documents/{letter.pk}/']")
     at = f"complete-{tasks[lead.pk].pk}"
+    accessible(executor, "card with the executor's task")
     executor.fill(field(f"{at}.note"), "Answered with the records.")
     executor.select_option(field(f"{at}.answer"), str(answer.pk))
     submit(executor, f"form:has({field(at + '.note')}) button[type=submit]")
