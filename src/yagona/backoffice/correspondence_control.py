@@ -40,7 +40,7 @@ def posted(post) -> dict:
         "rows": [{part: post.get(f"assignments.{n}.{part}", "").strip()[:40]
                   for part in ("executor", "date", "days")} for n in range(ROWS)],
         "responsible": post.get("responsible", "0"),
-        "task": task,
+        "task": task, "action": post.get("action", ""),
         **{part: post.get(f"{post.get('action', '')}-{task}.{part}", "")[:5000].strip()
            for part in ("note", "answer", "answer_number", "date", "days", "reason")},
     }
@@ -93,7 +93,7 @@ def card_context(user, agency, roles, document, values: dict, errors: dict) -> d
             rows.append({
                 **_mark(task, today, soon), "answer_seen": task.answer_id in seen,
                 "may_complete": may_complete, "may_extend": head and task.state == OPEN,
-                "typed": bool(typed),
+                "extend_open": bool(typed) and values.get("action") == "extend",
                 "complete": _fields(f"complete-{task.pk}", ("note", "answer",
                                                             "answer_number"), typed, errors),
                 "extend": _fields(f"extend-{task.pk}", ("date", "days", "reason"), typed,
@@ -104,7 +104,7 @@ def card_context(user, agency, roles, document, values: dict, errors: dict) -> d
     responsible = values.get("responsible", "0")
     return {
         "resolutions": shown, "may_resolve": may_resolve,
-        "resolution_typed": any(any(row.values()) for row in typed_rows),
+        "resolution_open": not written or values.get("action") == "resolve",
         "resolution_text": {"value": values.get("text", ""), "error": errors.get("text", "")},
         "executor_rows": [{"n": n + 1, "responsible": responsible == str(n),
                            "id": f"assignments.{n}",

@@ -143,6 +143,10 @@ def test_a_head_writes_a_resolution_and_bad_input_comes_back_beside_its_field(of
     assert "Resolution of Sardorov Rustam" in card and "Prepare an answer." in card
     assert "Responsible executor" in card and "Co-executor" in card
     assert "Write a further resolution" in card and "Extend the deadline of" in card
+    assert '<details class="action no-print"><summary>Write a further' in card  # folded
+    again = text_of(head.post(url(document), rows(office, ("", "", ""), text="")))
+    assert '<details class="action no-print" open><summary>Write a further' in again
+    assert 'id="e-text"' in again and 'id="e-assignments"' in again
     assert "Resolution written" in card and "Ijrochi Malika, responsible, by" in card
 
 
@@ -197,6 +201,8 @@ def test_executors_complete_with_a_note_and_an_answer_a_head_extends(office, clo
         refused = head.post(url(document), {"action": "extend", "task": lead.pk, **typed})
         assert refused.status_code == 400, typed
         assert f'id="e-{at}.{field}"' in refused.content.decode(), typed
+        assert '<details class="action no-print" open><summary>Extend the deadline of ' \
+            'Ijrochi Malika' in refused.content.decode()  # the problem not folded away
         if field != "reason":  # what was typed, kept
             assert ">More data.</textarea>" in refused.content.decode(), typed
     head.post(url(document), {"action": "extend", "task": lead.pk, f"{at}.days": "2",
