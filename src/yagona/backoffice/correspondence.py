@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
+from yagona.core.identifiers import is_uuid
 from yagona.core.permissions import OFFICIAL, permission
 from yagona.core.text import localized
-from yagona.correspondence import delivery, queries, routes, search, services
+from yagona.correspondence import control, delivery, queries, routes, search, services
 from yagona.correspondence.models import Access, DocumentType, Kind
 from yagona.correspondence.workflow import Status
 
@@ -106,13 +106,21 @@ def journal(request, code):
     return render(request, "backoffice/correspondence/journal.html", {
         "agency": agency, "roles": roles, "registrar": registrar, "tab": tab,
         "rows": items, "next": following, "values": values, "errors": errors,
-        "waiting": queries.waiting_for(user, agency).count(),
+        **tab_counts(user, agency, roles),
         "kinds": Kind.choices, "statuses": Status.choices,
         "journals": journal_choices(agency),
         "correspondents": _agency_choices(agencies.active_agencies().exclude(pk=agency.pk)
                                           .order_by("code")),
-        "tabs_query": {t: "?" + urlencode({"view": t}) for t in TABS},
     }, status=400 if errors else 200)
+
+
+def tab_counts(user, agency, roles) -> dict:
+    """What the lists' tabs (``_tabs.html``) and the journal's links need to know."""
+    return {"waiting": queries.waiting_for(user, agency).count(),
+            "open_tasks": control.assignments_of(user).filter(
+                resolution__document__agency=agency).count(),
+            "registrar": bool(roles & services.REGISTRARS),
+            "may_control": bool(roles & control.VIEWERS)}
 
 
 def card_values(post) -> dict:
@@ -183,6 +191,9 @@ def draft_new(request, code):
     reachable = [a for a in delivery.address_book() if a.pk != agency.pk]
     kind = request.POST.get("kind", request.GET.get("kind", Kind.OUTGOING))
     values, errors = {"pages": "1", "access": Access.PUBLIC}, {}
+    answered = _answered(request, agency)
+    if answered is not None:
+        values.update(_answer_values(answered, reachable))
     if request.method == "POST":
         values = card_values(request.POST)
         if kind == Kind.INTERNAL:  # an internal document has no other side
@@ -194,7 +205,9 @@ def draft_new(request, code):
             errors = refused_card(agency, card, errors)
         else:
             try:
-                document = services.create_draft(request.user, agency, kind, card)
+                document = services.create_draft(
+                    request.user, agency, kind, card,
+                    answers=answered.pk if answered is not None else None)
             except ValidationError as exc:
                 errors = problems(exc)
             else:
@@ -202,10 +215,34 @@ def draft_new(request, code):
                 return redirect("backoffice:document-draft", agency.code, document.pk)
     return render(request, "backoffice/correspondence/new.html", {
         "agency": agency, "kind": kind, "values": values, "errors": errors,
-        "reachable": _agency_choices(reachable), "kinds": [(k, label) for k, label in Kind.choices
-                                          if k != Kind.INCOMING],
+        "answered": answered, "reachable": _agency_choices(reachable),
+        "kinds": [(k, label) for k, label in Kind.choices if k != Kind.INCOMING],
         **_card_choices(agency),
     }, status=400 if errors else 200)
+
+
+def _answered(request, agency):
+    """The registered document a new draft answers (``?answers=<id>``, kept by the form),
+    if the reader can see it; another id: 404."""
+    wanted = request.POST.get("answers", request.GET.get("answers", "")).strip()
+    if not wanted:
+        return None
+    if not is_uuid(wanted):
+        raise Http404
+    found = queries.in_agency(request.user, agency, wanted)
+    if found.registered_at is None:
+        raise Http404
+    return found
+
+
+def _answer_values(answered, reachable) -> dict:
+    """An answer's card begun from the letter it answers: its subject and its sender (an
+    agency on the exchange, else by name)."""
+    sender = answered.correspondent_agency
+    return {"subject": answered.subject,
+            "correspondent": sender.code if sender and sender in reachable else "",
+            "correspondent_name": "" if sender and sender in reachable else (
+                answered.correspondent_name or (sender.display_name if sender else ""))}
 
 
 @permission(OFFICIAL)

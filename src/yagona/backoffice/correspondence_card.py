@@ -4,8 +4,8 @@ log, the deliveries; and what the reader may do now: approve or refuse with rema
 sign with their authenticator code, register, send, file into a case. Every opening of
 the card is audited (issue 11, point 7). The printable registration card.
 
-Resolutions and control (the heads' and executors' part) are added by their own module
-in the section the card leaves for them.
+Resolutions and control (the heads' and executors' part) are ``correspondence_control``'s:
+its section of the card and its actions.
 """
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yagona.backoffice import correspondence_control as control_pages
 from yagona.backoffice.correspondence import (
     agency_for,
     case_choices,
@@ -23,7 +24,7 @@ from yagona.backoffice.correspondence import (
     problems,
 )
 from yagona.core.permissions import OFFICIAL, permission
-from yagona.correspondence import delivery, queries, routes, services, workflow
+from yagona.correspondence import control, delivery, queries, routes, services, workflow
 from yagona.correspondence.models import Approval, Delivery, Kind
 from yagona.correspondence.workflow import Status, TransitionNotAllowed
 
@@ -37,6 +38,10 @@ ENTRY_LABELS = {
     "document.approval_given": gettext_lazy("Approval given"),
     "document.delivery_receipted": gettext_lazy("Delivery receipt received"),
     "document.delivery_refused": gettext_lazy("Refused by the addressee"),
+    "document.arrived": gettext_lazy("Arrived over the data exchange"),
+    "assignment.completed": gettext_lazy("Task done"),
+    "assignment.deadline_extended": gettext_lazy("Deadline extended"),
+    "assignment.reminded": gettext_lazy("Executor reminded"),
 }
 SENDABLE = (Status.REGISTERED, Status.UNDELIVERED)
 RECEIPT_TYPE = "application/vnd.etsi.asic-e+zip"
@@ -52,13 +57,15 @@ def entry_label(action: str) -> str:
 def _history(document) -> list[dict]:
     entries = queries.history(document)
     named = queries.people_named([e.actor for e in entries] + [
-        e.summary.get("for", "") for e in entries])
+        e.summary.get("for", "") for e in entries] + control_pages.people_in(entries))
     rows = []
     for entry in entries:
         who = named.get(entry.actor)
         summary = entry.summary or {}
         details = []
-        if summary.get("number"):
+        if entry.object_type == "assignment" or entry.action == "document.resolve":
+            details = control_pages.entry_details(entry, named)
+        elif summary.get("number"):
             details.append(_("Number %(number)s") % {"number": summary["number"]})
         if summary.get("name"):
             details.append(summary["name"])
@@ -77,7 +84,8 @@ def _history(document) -> list[dict]:
                      "who": who.display_name if who else (
                          _("The platform") if entry.actor == "system" else entry.actor),
                      "for": acted_for.display_name if acted_for else "",
-                     "remarks": summary.get("remarks", ""), "details": details})
+                     "remarks": summary.get("remarks", "") or summary.get("reason", ""),
+                     "details": details})
     return rows
 
 
@@ -120,6 +128,7 @@ def _card_context(request, agency, roles, document, errors=None, values=None) ->
         "may_send": may_send, "reachable": reachable,
         "may_file": registrar and "file" in steps,
         "cases": case_choices(agency),
+        **control_pages.card_context(user, agency, roles, document, values, errors or {}),
     }
 
 
@@ -136,12 +145,15 @@ def card(request, code, document):
 def _act(request, agency, roles, document_id):
     """One action of the card; a refused one comes back with what was typed."""
     user, post = request.user, request.POST
-    queries.in_agency(user, agency, document_id)  # another agency's: 404
+    document = queries.in_agency(user, agency, document_id)  # another agency's: 404
     action = post.get("action", "")
     values = {"remarks": post.get("remarks", "")[:5000], "journal": post.get("journal", ""),
-              "case": post.get("case", ""), "to": post.getlist("to")}
+              "case": post.get("case", ""), "to": post.getlist("to"),
+              **control_pages.posted(post)}
     try:
-        if action in ("approve", "refuse"):
+        if action in control_pages.ACTIONS:
+            done = control_pages.act(user, agency, document, action, values)
+        elif action in ("approve", "refuse"):
             routes.decide(user, document_id, action == "approve", values["remarks"])
             done = _("Your approval is recorded.") if action == "approve" else \
                 _("The document went back to its author with your remarks.")
@@ -209,6 +221,7 @@ def card_print(request, code, document):
     return render(request, "backoffice/correspondence/print.html", {
         "agency": agency, "document": found,
         "links": list(found.links.select_related("target")),
+        "resolutions": control.resolutions_of(found),
         "decisions": [a for a in approvals if a.round == last
                       and a.decision in (Approval.Decision.APPROVED,
                                          Approval.Decision.REFUSED)],

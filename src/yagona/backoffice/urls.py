@@ -3,6 +3,7 @@ from django.urls import path
 from yagona.backoffice import (
     correspondence,
     correspondence_card,
+    correspondence_control,
     correspondence_draft,
     exchange,
     registries,
@@ -45,6 +46,8 @@ urlpatterns = [
     path("<str:code>/documents/<uuid:document>/receipts/<int:delivery_id>/",
          correspondence_card.receipt, name="document-receipt"),
     path("<str:code>/substitutes/", correspondence.substitutes, name="substitutes"),
+    path("<str:code>/tasks/", correspondence_control.tasks, name="tasks"),
+    path("<str:code>/control/", correspondence_control.control_report, name="control"),
     path("<str:code>/", views.queue, name="queue"),
     path("<str:code>/workload/", views.workload, name="workload"),
     path("<str:code>/staff/", views.staff, name="staff"),

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,7 +26,8 @@ from yagona.accounts.models import OfficialRole, Role
 from yagona.agencies.models import Agency, Department
 from yagona.core.countries import active_pack
 from yagona.correspondence import resolutions
-from yagona.correspondence.models import Access, Assignment
+from yagona.correspondence.models import Access, Assignment, Document, Link, Resolution
+from yagona.correspondence.queries import visible
 
 VIEWERS = {Role.HEAD, Role.CLERK, Role.AGENCY_ADMIN}  # who read an agency's control report
 OPEN = Assignment.State.OPEN
@@ -165,3 +175,33 @@ def responsible_of(assignment: Assignment) -> list:
     """The responsible executor(s) a co-executor reports to (their resolution's)."""
     return [row.executor for row in Assignment.objects.filter(
         resolution_id=assignment.resolution_id, responsible=True).select_related("executor")]
+
+
+def resolutions_of(document: Document) -> list[Resolution]:
+    """A document's resolutions, oldest first, each with its tasks (the responsible
+    executor first) and who completed them with which answer: for its card."""
+    tasks = (Assignment.objects.select_related("executor", "completed_by", "answer")
+             .order_by("-responsible", "deadline", "pk"))
+    return list(document.resolutions.select_related("author")
+                .prefetch_related(Prefetch("assignments", queryset=tasks)))
+
+
+def answers_for(user, document: Document, limit: int = 30) -> list[Document]:
+    """What an executor may name as the answer to ``document``: registered outgoing or
+    internal documents of its agency that ``user`` can see; those already linked in
+    reply to it first, then the newest ``limit``."""
+    rows = (visible(user).filter(agency=document.agency, kind__in=resolutions.ANSWER_KINDS)
+            .exclude(pk=document.pk).exclude(number=""))
+    linked = list(rows.filter(links__relation=Link.Relation.ANSWERS, links__target=document)
+                  .distinct().order_by("-registered_at", "pk"))
+    newest = rows.exclude(pk__in=[d.pk for d in linked]).order_by("-registered_at", "-pk")
+    return linked + list(newest[:limit])
+
+
+def answer_numbered(user, document: Document, number: str) -> Document | None:
+    """The answer named by its registration number, if ``user`` may give it."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return (visible(user).filter(agency=document.agency, kind__in=resolutions.ANSWER_KINDS,
+                                 number=number).exclude(pk=document.pk).first())

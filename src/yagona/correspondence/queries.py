@@ -196,9 +196,14 @@ def rounds(document) -> list[Approval]:
 
 
 def history(document) -> list[AuditEntry]:
-    """The document's steps, oldest first, from the audit log (reads left out)."""
-    return list(AuditEntry.objects.filter(object_type="document", object_id=str(document.pk))
-                .exclude(action__in=READS).order_by("at", "position"))
+    """The document's steps, oldest first, from the audit log (reads left out), with
+    those of its tasks (completed, deadline extended, reminded)."""
+    tasks = [str(pk) for pk in Assignment.objects.filter(resolution__document=document)
+             .values_list("pk", flat=True)]
+    return list(AuditEntry.objects.filter(
+        Q(object_type="document", object_id=str(document.pk))
+        | Q(object_type="assignment", object_id__in=tasks))
+        .exclude(action__in=READS).order_by("at", "position"))
 
 
 def people_named(usernames) -> dict:

@@ -36,7 +36,7 @@ PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
              "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
              "portal:document-download", "portal:shared-download", "portal:sign-document",
-             "backoffice:signed-copy"}
+             "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -87,6 +87,23 @@ def samples(s):
         "backoffice:queue": [("official", {"code": s.application.agency.code})],
         "backoffice:workload": [("supervisor", {"code": s.application.agency.code})],
         "backoffice:staff": [("agency_admin", {"code": s.application.agency.code})],
+        # The registry office of an agency with an administrator, who registers, resolves
+        # and reads the control report; its operator drafts and executes (_correspondence).
+        "backoffice:documents": [("office_admin", {"code": s.office}),
+                                 ("office_operator", {"code": s.office})],
+        "backoffice:document-new": [("office_operator", {"code": s.office})],
+        "backoffice:document-incoming": [("office_admin", {"code": s.office})],
+        "backoffice:document": [("office_admin", {"code": s.office, "document": pk})
+                                for pk in (s.letter, s.letter_draft)] + [
+                                    ("office_operator", {"code": s.office,
+                                                         "document": s.letter})],
+        "backoffice:document-draft": [("office_operator", {"code": s.office,
+                                                           "document": s.letter_draft})],
+        "backoffice:document-print": [("office_admin", {"code": s.office,
+                                                        "document": s.letter})],
+        "backoffice:substitutes": [("office_operator", {"code": s.office})],
+        "backoffice:tasks": [("office_operator", {"code": s.office})],
+        "backoffice:control": [("office_admin", {"code": s.office})],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
         **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
@@ -308,13 +325,42 @@ def scene(pack_code):
              "admin": User.objects.get(username=officials["platform_admin"]),
              **{role: (entry.user if entry else operator) for role, entry in roles.items()}}
     form = FormDefinition(draft.service.form)
+    office, office_users, letter, letter_draft = _correspondence()
+    users.update(office_users)
     return SimpleNamespace(
+        office=office, letter=letter, letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
         reset_key="", document=document, share_token=share_token, signed=signed,
         to_sign=to_sign, sign_requests=requests)
+
+
+def _correspondence():
+    """In the pack's first agency with an administrator: a letter the administrator
+    registered and resolved (an operator responsible, the supervisor a co-executor who
+    reported; a deadline extended), and a draft of the operator's answering it: so that
+    the card, the tasks and the control report show every part."""
+    from yagona.accounts.models import OfficialRole
+    from yagona.correspondence import resolutions, services
+
+    admin = OfficialRole.objects.filter(role="agency_admin").order_by("pk").first()
+    agency = admin.agency
+    staff = {role: agency.official_roles.filter(role=role).order_by("pk").first().user
+             for role in ("operator", "supervisor")}
+    operator, supervisor = staff["operator"], staff["supervisor"]
+    letter = services.register_incoming(admin.user, agency, services.Card(
+        doc_type="letter", subject="—", correspondent_name="—"))
+    resolution = resolutions.write_resolution(admin.user, letter.pk, "—", [
+        (operator, 3, True), (supervisor, 2, False)])
+    tasks = {task.executor_id: task for task in resolution.assignments.all()}
+    resolutions.extend_deadline(admin.user, tasks[operator.pk].pk, 5, "—")
+    resolutions.complete_assignment(supervisor, tasks[supervisor.pk].pk, "—")
+    draft = services.create_draft(operator, agency, "outgoing", services.Card(
+        doc_type="letter", subject="—", correspondent_name="—"), answers=letter.pk)
+    return agency.code, {"office_admin": admin.user, "office_operator": operator}, \
+        letter.pk, draft.pk
 
 
 def _shared_document(citizen, application):
