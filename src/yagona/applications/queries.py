@@ -17,6 +17,7 @@ from yagona.applications.models import Application, Channel, StatusChange
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
 from yagona.core.countries import active_pack
+from yagona.core.identifiers import is_uuid
 
 
 def applicant_scope(user) -> Q:
@@ -131,8 +132,6 @@ def for_notice(application_id: int) -> Application:
 def by_uuid(uuid) -> Application | None:
     """An application by its id, for what other rooms tell of it (no access check: the
     caller is the system, acting on an event)."""
-    from yagona.core.identifiers import is_uuid
-
     return Application.objects.filter(uuid=uuid).first() if is_uuid(str(uuid)) else None
 
 

@@ -3,13 +3,13 @@ it on the agency's letterhead as the draft's main text (a PDF, signed later)."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yagona.core.countries import active_pack
 from yagona.core.display import format_date
 from yagona.core.text import localized
-from yagona.correspondence import services
+from yagona.correspondence import queries, services
 from yagona.correspondence.models import DocumentFile
 from yagona.correspondence.queries import visible
 from yagona.signing.render_letter import LetterFacts, render_letter
@@ -37,7 +37,7 @@ def compose(user, document_id, text: str) -> DocumentFile:
 
 def render(document, text: str, author) -> bytes:
     language = document.language or active_pack().languages[0]
-    today = timezone.localtime(timezone.now(), active_pack().zone).date()
+    today = queries.today()
     with translation.override(language):
         addressee = (localized(document.correspondent_agency.name, language)
                      if document.correspondent_agency else document.correspondent_name)

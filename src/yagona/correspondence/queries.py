@@ -4,7 +4,7 @@ the signatory, and who stands in for them), those assigned to it, the registry c
 and the heads (who route and assign it)."""
 
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core import signing
 from django.db import transaction
@@ -16,6 +16,7 @@ from yagona.accounts import queries as accounts
 from yagona.accounts.models import Role, User
 from yagona.core import audit
 from yagona.core.countries import active_pack
+from yagona.core.identifiers import is_uuid
 from yagona.core.models import AuditEntry
 from yagona.correspondence.models import (
     Access,
@@ -47,12 +48,17 @@ def visible(user) -> QuerySet[Document]:
     return Document.objects.filter(reach)
 
 
+def today() -> date:
+    """Today in the country's time zone: the day substitutions and dates are read in."""
+    return timezone.localtime(timezone.now(), active_pack().zone).date()
+
+
 def _involved(user) -> Q:
     """The documents ``user`` works on: theirs, on their route (or the route of someone
     they stand in for today), or assigned to them."""
-    today = timezone.localtime(timezone.now(), active_pack().zone).date()
+    day = today()
     people = [user.pk, *Substitution.objects.filter(
-        substitute=user, starts__lte=today, ends__gte=today, cancelled_at__isnull=True,
+        substitute=user, starts__lte=day, ends__gte=day, cancelled_at__isnull=True,
     ).values_list("official_id", flat=True)]
     on_route = Approval.objects.filter(approver_id__in=people).values("document_id")
     assigned = Assignment.objects.filter(executor_id__in=people).values(
@@ -64,8 +70,6 @@ def _involved(user) -> Q:
 def document(pk) -> Document | None:
     """A document by its id, for what other rooms do on its events (no access check: the
     caller is the system)."""
-    from yagona.core.identifiers import is_uuid
-
     if not is_uuid(str(pk)):
         return None
     return Document.objects.select_related("agency", "correspondent_agency").filter(
@@ -74,9 +78,9 @@ def document(pk) -> Document | None:
 
 def standing_in_for(document: Document, officials: list[int]) -> list[int]:
     """Those standing in today for ``officials`` in the document's agency."""
-    today = timezone.localtime(timezone.now(), active_pack().zone).date()
+    day = today()
     return list(Substitution.objects.filter(
-        agency=document.agency, official_id__in=officials, starts__lte=today, ends__gte=today,
+        agency=document.agency, official_id__in=officials, starts__lte=day, ends__gte=day,
         cancelled_at__isnull=True).values_list("substitute_id", flat=True))
 
 
@@ -156,15 +160,11 @@ def _actor(user, agency) -> audit.Actor:
     return audit.Actor(user=user, agency=agency.code)
 
 
-def _today():
-    return timezone.localtime(timezone.now(), active_pack().zone).date()
-
-
 def acting_as(user, agency) -> list[int]:
     """``user`` and those of ``agency`` they stand in for today."""
-    today = _today()
+    day = today()
     return [user.pk, *Substitution.objects.filter(
-        agency=agency, substitute=user, starts__lte=today, ends__gte=today,
+        agency=agency, substitute=user, starts__lte=day, ends__gte=day,
         cancelled_at__isnull=True).values_list("official_id", flat=True)]
 
 
@@ -222,7 +222,7 @@ def officials(agency, roles=None) -> QuerySet:
 def substitutions(agency) -> QuerySet[Substitution]:
     """The agency's substitutions now and to come (not cancelled)."""
     return (Substitution.objects.filter(agency=agency, cancelled_at__isnull=True,
-                                        ends__gte=_today())
+                                        ends__gte=today())
             .select_related("official", "substitute").order_by("starts", "pk"))
 
 

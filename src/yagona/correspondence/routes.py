@@ -31,7 +31,7 @@ from yagona.correspondence.models import (
     DocumentFile,
     Substitution,
 )
-from yagona.correspondence.queries import file_bytes
+from yagona.correspondence.queries import file_bytes, today
 from yagona.correspondence.services import _locked, _step, actor_for, stored_file
 from yagona.correspondence.workflow import Status
 from yagona.signing import asic
@@ -42,10 +42,6 @@ SIGNERS = {Role.HEAD, Role.AGENCY_ADMIN}
 MANAGERS = {Role.HEAD, Role.AGENCY_ADMIN}  # who appoint substitutes for others
 MAX_STAGES, MAX_APPROVERS = 10, 30
 Decision = Approval.Decision
-
-
-def today() -> date:
-    return timezone.localtime(timezone.now(), active_pack().zone).date()
 
 
 def substitutes_for(agency, official, on: date | None = None) -> set[int]:

@@ -34,6 +34,7 @@ from yagona.correspondence.models import (
     Kind,
     Link,
 )
+from yagona.correspondence.queries import visible
 from yagona.correspondence.workflow import Status
 
 REGISTRARS = {Role.CLERK, Role.AGENCY_ADMIN}
@@ -136,8 +137,6 @@ def create_draft(user, agency: Agency, kind: str, card: Card, *, source: str = "
     _require_official(user, agency)
     if kind not in (Kind.OUTGOING, Kind.INTERNAL):
         raise ValidationError({"kind": _("A draft is an outgoing or an internal document.")})
-    from yagona.correspondence.queries import visible
-
     answered = None
     if answers is not None:
         answered = visible(user).filter(pk=answers, agency=agency,
@@ -299,8 +298,6 @@ def _step(document: Document, action: str, actor: audit.Actor, summary: dict) ->
 
 
 def _locked(user, document_id) -> Document:
-    from yagona.correspondence.queries import visible
-
     document = visible(user).select_for_update(of=("self",)).filter(pk=document_id).first()
     if document is None:
         raise Http404
