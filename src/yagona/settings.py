@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "yagona.signing",
     "yagona.exchange",
     "yagona.correspondence",
+    "yagona.appeals",
     "yagona.notifications",
     "yagona.portal",
     "yagona.backoffice",

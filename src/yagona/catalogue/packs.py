@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from yagona.agencies.services import AGENCY_FIELDS
-from yagona.core import audit, events, pack_correspondence
+from yagona.core import audit, events, pack_appeals, pack_correspondence
 from yagona.core.countries import (
     CountryPack,
     PackError,
@@ -41,6 +41,7 @@ class PackContent:
     services: list[dict]
     registries: list[dict]
     correspondence: dict | None = None  # correspondence.yaml: journals, file plan
+    appeals: dict | None = None  # appeals.yaml: kinds, deadlines, reception, categories
 
 
 HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -199,13 +200,20 @@ def read_full_pack(path: Path) -> PackContent:
         problems.extend(exc.problems)
     problems.extend(_guarded(pack_correspondence.FILE, pack_correspondence.
                              correspondence_problems, correspondence, languages, agency_codes))
+    appeals = None
+    try:
+        appeals = pack_appeals.read(path)
+    except PackError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_guarded(pack_appeals.FILE, pack_appeals.appeals_problems, appeals,
+                             languages, agency_codes))
     if problems or country is None:
         raise PackError(problems)
     for service in services:  # a fee in units of account becomes minor units here
         service["fee_minor"] = country.fee_minor(service)
     return PackContent(country, _jsonable([a for _, a in agencies]),
                        _jsonable([e for _, e in life_events]), services,
-                       registries, _jsonable(correspondence))
+                       registries, _jsonable(correspondence), _jsonable(appeals))
 
 
 def _registry_use_problems(services: list[dict], registries: list[dict], languages

@@ -268,6 +268,38 @@ DEMO = {
 }
 
 
+# Appeals: REG's office receives those whose author does not know the competent body;
+# statements count calendar days, complaints working days (as Azerbaijan's law).
+APPEALS = {
+    "number": "A-{seq:5}/{yy}",
+    "complaint_kind": "complaint",
+    "reception": {"agency": "REG", "forward_days": 5},
+    "superiors": {"TAX": "REG"},
+    "kinds": [
+        {"code": "statement", "name": T("Statement", "Заявление"),
+         "deadline": {"days": 15, "extension": 15}},
+        {"code": "complaint", "name": T("Complaint", "Жалоба"),
+         "deadline": {"days": 15, "working_days": True, "extension": 15}},
+        {"code": "problem", "name": T("Problem in a public place", "Проблема"),
+         "deadline": {"days": 15}, "location": "required", "photos": 2},
+        {"code": "corruption", "name": T("Report of corruption", "Сообщение о коррупции"),
+         "deadline": {"days": 30}, "anonymous": True},
+    ],
+    "categories": [
+        {"code": "street_light", "kind": "problem", "agency": "TAX",
+         "name": T("Street light out", "Не горит фонарь"),
+         "attributes": [{"code": "poles", "type": "number", "name": T("Poles out")}]},
+        {"code": "dumping", "kind": "problem", "agency": "REG",
+         "name": T("Illegal dumping", "Свалка"),
+         "attributes": [{"code": "size", "type": "singlevaluelist", "required": True,
+                         "name": T("Size"), "values": [
+                             {"key": "bag", "name": T("A bag")},
+                             {"key": "truck", "name": T("A truck load")}]}]},
+    ],
+    "map": {"bounds": [67.3, 36.6, 75.2, 41.1]},
+}
+
+
 def write_pack(folder: Path,
                services=(BIRTH, TAX_CERTIFICATE, TRADE_LICENCE, OFFLINE)) -> Path:
     folder = Path(folder)
@@ -287,6 +319,7 @@ def write_pack(folder: Path,
     dump("registries/population.yaml", POPULATION)
     dump("people.yaml", PEOPLE)
     dump("correspondence.yaml", CORRESPONDENCE)
+    dump("appeals.yaml", APPEALS)
     return folder
 
 

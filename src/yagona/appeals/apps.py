@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    """Appeals, complaints and problem reports with legal deadlines (docs/appeals.md)."""
+
+    name = "yagona.appeals"
+
+    def ready(self):
+        from yagona.appeals import packs
+        from yagona.core import events
+
+        events.subscribe("country.loaded")(packs.load)
