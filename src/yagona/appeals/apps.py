@@ -7,7 +7,7 @@ class AppealsConfig(AppConfig):
     name = "yagona.appeals"
 
     def ready(self):
-        from yagona.appeals import packs
+        from yagona.appeals import forwarding, packs  # noqa: F401 - forwarding subscribes
         from yagona.core import events
 
         events.subscribe("country.loaded")(packs.load)

@@ -51,17 +51,23 @@ def forward(user, uuid, agency_code: str, reason: str) -> Appeal:
         raise ValidationError({"agency": _("Choose the body the appeal belongs to.")})
     with transaction.atomic():
         appeal = lock(appeal)
-        today = deadlines.today()
-        forwarded_from = appeal.agency
-        on_time = today <= deadlines.forward_by(queries.rules(), appeal.received_on)
-        appeal.received_on, appeal.assigned_to = today, None
-        appeal.due_date = deadlines.due_date(appeal.kind, today)
-        appeal.days_left_at_pause, appeal.extended_days = None, 0
-        step(official_actor(user, appeal), appeal, "forward", OFFICIAL, note=reason,
-             to_agency=to, to=to.code, within_forward_days=on_time)
-        figures.count(forwarded_from.pk, today, forwarded=1)
-        figures.count(to.pk, today, received=1)
+        move(official_actor(user, appeal), appeal, to, reason)
     return appeal
+
+
+def move(actor, appeal, to, note: str, **summary) -> None:
+    """Inside the caller's transaction, ``appeal`` locked: the appeal is received by
+    ``to`` today, with the kind's full deadline from today; the author sees the step."""
+    today = deadlines.today()
+    forwarded_from = appeal.agency
+    on_time = today <= deadlines.forward_by(queries.rules(), appeal.received_on)
+    appeal.received_on, appeal.assigned_to = today, None
+    appeal.due_date = deadlines.due_date(appeal.kind, today)
+    appeal.days_left_at_pause, appeal.extended_days = None, 0
+    step(actor, appeal, "forward", OFFICIAL, note=note, to_agency=to, to=to.code,
+         within_forward_days=on_time, **summary)
+    figures.count(forwarded_from.pk, today, forwarded=1)
+    figures.count(to.pk, today, received=1)
 
 
 def assign(user, uuid, assignee=None) -> Appeal:

@@ -11,6 +11,7 @@ from yagona.appeals.author import (  # noqa: F401 (the author's commands)
     withdraw,
     write,
 )
+from yagona.appeals.forwarding import forward_as_letter  # noqa: F401, E402 (a letter)
 from yagona.appeals.official import (  # noqa: F401 (the officials' commands)
     answer,
     assign,
