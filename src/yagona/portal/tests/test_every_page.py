@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import trans_real
 
+from yagona.backoffice.tests.appeal_scene import appeals_scene
 from yagona.portal.tests.test_translations import english_runs
 from yagona.testing.web import TOTP_SECRET
 
@@ -36,7 +37,8 @@ PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
              "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
              "portal:document-download", "portal:shared-download", "portal:sign-document",
-             "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt"}
+             "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt",
+             "backoffice:appeal-photo"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -104,6 +106,15 @@ def samples(s):
         "backoffice:substitutes": [("office_operator", {"code": s.office})],
         "backoffice:tasks": [("office_operator", {"code": s.office})],
         "backoffice:control": [("office_admin", {"code": s.office})],
+        # Appeals (backoffice/tests/appeal_scene.py): the agency's list and the reception's;
+        # each appeal as its operator reads it, two as their supervisor.
+        "backoffice:appeals": [("official", {"code": s.agency.code}),
+                               ("supervisor", {"code": s.agency.code}),
+                               ("official", {"code": s.appeals["reception"]})],
+        "backoffice:appeal": [("official", {"uuid": uuid}) for name, uuid in s.appeals.items()
+                              if name != "reception"] + [
+                                  ("supervisor", {"uuid": s.appeals[name]})
+                                  for name in ("full", "near")],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
         **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
@@ -327,8 +338,11 @@ def scene(pack_code):
     form = FormDefinition(draft.service.form)
     office, office_users, letter, letter_draft = _correspondence()
     users.update(office_users)
+    appeals = appeals_scene(application.agency, citizen, User.objects.get(
+        username=data["citizens"][1]["person_id"]), operator, users["supervisor"],
+        demo.current_code)
     return SimpleNamespace(
-        office=office, letter=letter, letter_draft=letter_draft,
+        appeals=appeals, office=office, letter=letter, letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
