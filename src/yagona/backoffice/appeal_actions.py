@@ -30,7 +30,8 @@ FIELDS = {
     "merge": {"into": "merge_into"},
     "answer": {"text": "answer_text", "confirmation": "answer_code"},
 }
-TYPED = [name for fields in FIELDS.values() for name in fields.values()] + ["note_to"]
+TYPED = [name for fields in FIELDS.values() for name in fields.values()] + [
+    "note_to", "forward_how"]
 MAX_TYPED = 10_000
 
 
@@ -91,6 +92,12 @@ def _do(user, found, action, values):
                                values["extend_reason"])
         return _("The deadline is extended to %(date)s.") % {
             "date": format_date(done.due_date)}, here
+    if action == "forward" and values["forward_how"] == "letter":
+        letter = services.forward_as_letter(user, uuid, values["forward_agency"],
+                                            values["forward_reason"])
+        return _("The covering letter is drafted with the appeal attached: choose who "
+                 "approves and signs it."), redirect("backoffice:document-draft",
+                                                     letter.agency.code, letter.pk)
     if action == "forward":
         agency = found.agency
         done = services.forward(user, uuid, values["forward_agency"],

@@ -242,6 +242,22 @@ def test_forward_to_the_competent_body(desk):
     assert "Taxes are theirs." in shown and "Forwarded to the competent body" in shown
 
 
+def test_forward_as_a_registered_letter_drafts_the_covering_letter(desk):
+    appeal = send(desk["citizen"])
+    office = client(desk["operator"])
+    refused = office.post(url(appeal), {"action": "forward", "forward_agency": "TAX",
+                                        "forward_reason": " ", "forward_how": "letter"})
+    assert refused.status_code == 400 and 'href="#f-forward_reason"' in page(refused)
+    assert 'value="letter" checked' in page(refused)
+    response = office.post(url(appeal), {"action": "forward", "forward_agency": "TAX",
+                                         "forward_reason": "The matter is the tax service's.",
+                                         "forward_how": "letter"})
+    assert response.status_code == 302 and response["Location"].endswith("/draft/")
+    appeal.refresh_from_db()
+    assert appeal.agency.code == "REG"  # it moves when TAX registers the letter
+    assert office.get(response["Location"]).status_code == 200
+
+
 def test_merge_into_a_possible_duplicate(desk):
     first = dumping(desk["citizen"])
     again = dumping(desk["other"], text="A dump by the canal", latitude="38.5003")
