@@ -98,6 +98,17 @@ def handled_by(agency, which: str = "open", user=None, on: date | None = None):
     return found.order_by("-submitted_at")
 
 
+def for_notice(appeal_id: int) -> Appeal:
+    """An appeal as a notice about it needs it (subscribers of its events; no reach
+    check: the caller is the system, acting on an event)."""
+    return _with_relations(Appeal.objects.filter(pk=appeal_id)).select_related(
+        "author").get()
+
+
+def step_for_notice(step_id: int) -> Step:
+    return Step.objects.select_related("agency", "to_agency").get(pk=step_id)
+
+
 def history(appeal: Appeal):
     return Step.objects.filter(appeal=appeal).select_related("agency", "to_agency", "actor")
 
