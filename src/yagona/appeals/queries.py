@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from yagona.accounts import queries as accounts
+from yagona.agencies.models import Agency
 from yagona.appeals import deadlines
 from yagona.appeals.models import (
     AnswerDays,
@@ -28,6 +29,14 @@ DUE_SOON_DAYS = 3
 
 def rules() -> Rules | None:
     return Rules.objects.select_related("reception").first()
+
+
+def superior_of(agency) -> Agency:
+    """Who hears a complaint about ``agency``'s answer: its superior body in the pack, else
+    the reception."""
+    found = rules()
+    code = found.superiors.get(agency.code)
+    return (Agency.objects.filter(code=code).first() if code else None) or found.reception
 
 
 def kinds():
