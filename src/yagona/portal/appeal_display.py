@@ -82,6 +82,8 @@ def context(appeal) -> dict:
             "time_left": time_left(appeal), "history": history(appeal),
             "attributes": attributes(appeal), "photos": list(appeal.photos.all()),
             "text_lang": _text_language(appeal),
+            # A subject of its own, not the text's first line standing in for one.
+            "own_subject": appeal.subject != appeal.text.split("\n")[0][:120],
             "open": appeal.status in OPEN,
             "info_request": _open_request(appeal) if appeal.status == Status.INFO_REQUESTED
             else None}

@@ -26,7 +26,7 @@ from yagona.appeals.models import Kind
 from yagona.core.permissions import PUBLIC, permission
 from yagona.portal import appeal_display as display
 
-OTHER = "other"  # a problem of no category: the author chooses whom it goes to
+OTHER = "something-else"  # a problem of no category (no category code has a hyphen)
 SENT, FOLLOW = "appeal-sent:", "appeal-follow:"
 SENT_SECONDS, FOLLOW_SECONDS = 60 * 60, 30 * 60
 # The form's order, for the error summary.
@@ -48,24 +48,22 @@ def write(request):
 
 
 @permission(PUBLIC)
-def new(request, kind):
-    """The form for one kind. Signed-in people only, except for kinds that may be sent
-    without a name, which anyone may send."""
+def new(request, kind, category=""):
+    """The form for one kind (of a problem report: for one category, or for a problem of
+    none). Signed-in people only, except for kinds that may be sent without a name,
+    which anyone may send."""
     kind = _kind(kind)
     user = request.user if request.user.is_authenticated else None
     if user is None and not kind.anonymous:
         return redirect_to_login(request.get_full_path())
     categories = list(appeals.categories(kind))
-    data = request.POST if request.method == "POST" else request.GET
-    chosen = data.get("category", "")
-    category = next((c for c in categories if c.code == chosen), None)
-    if categories and category is None and chosen != OTHER:
-        # A problem report starts with what it is about (its agency, its questions).
-        errors = {"category": _("Choose what the problem is about.")} \
-            if "category" in data or "choose" in data else {}
-        return render(request, "portal/appeal_category.html", {
-            "kind": kind, "categories": categories, "errors": errors, "other": OTHER},
-            status=400 if errors else 200)
+    if category:
+        found = next((c for c in categories if c.code == category), None)
+        if found is None and (category != OTHER or not categories):
+            raise Http404
+        category = found
+    elif categories:
+        return _choose_category(request, kind, categories)
     values, errors = _values(request.POST, category), {}
     if request.method == "POST":
         anonymous = user is None or (kind.anonymous and values["anonymous"])
@@ -87,7 +85,7 @@ def new(request, kind):
             return redirect("portal:appeal-sent", appeal.uuid)
     rules = appeals.rules()
     return render(request, "portal/appeal_form.html", {
-        "kind": kind, "category": category, "categories": categories, "other": OTHER,
+        "kind": kind, "category": category, "categories": categories,
         "values": values, "errors": errors,
         "photos_lost": bool(errors and request.FILES.getlist("photos")),
         "questions": _questions(category, values, errors),
@@ -100,6 +98,18 @@ def new(request, kind):
         "place": kind.location != Kind.Location.NONE,
         "place_required": kind.location == Kind.Location.REQUIRED,
     }, status=400 if errors else 200)
+
+
+def _choose_category(request, kind, categories):
+    """A problem report starts with what it is about (its agency, its questions)."""
+    chosen = request.GET.get("category", "")
+    if chosen == OTHER or chosen in {c.code for c in categories}:
+        return redirect("portal:appeal-new-category", kind.code, chosen)
+    errors = {"category": _("Choose what the problem is about.")} \
+        if "choose" in request.GET else {}
+    return render(request, "portal/appeal_category.html", {
+        "kind": kind, "categories": categories, "errors": errors, "other": OTHER},
+        status=400 if errors else 200)
 
 
 def _values(post, category) -> dict:

@@ -48,6 +48,7 @@ urlpatterns = [
     path("write/sent/<str:token>/", appeal_views.sent_anonymous,
          name="appeal-sent-anonymous"),
     path("write/<slug:kind>/", appeal_views.new, name="appeal-new"),
+    path("write/<slug:kind>/<slug:category>/", appeal_views.new, name="appeal-new-category"),
     path("track/", appeal_views.track, name="appeal-track"),
     path("track/<str:token>/", appeal_views.tracked, name="appeal-tracked"),
     path("track/<str:token>/photos/<int:photo>/", appeal_views.tracked_photo,

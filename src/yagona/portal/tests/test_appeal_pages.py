@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yagona.accounts import services as accounts
+from yagona.accounts.models import MandateKind
 from yagona.appeals import services
 from yagona.appeals.models import Appeal
 from yagona.appeals.tests.conftest import photo
@@ -19,8 +20,8 @@ from yagona.core.audit import SYSTEM
 from yagona.testing.web import TOTP_SECRET, signed_in
 
 pytestmark = pytest.mark.django_db
-PLACE = {"category": "street_light", "latitude": "38.56", "longitude": "68.77",
-         "address": "Rudaki 5"}
+PLACE = {"latitude": "38.56", "longitude": "68.77", "address": "Rudaki 5"}
+LIGHT = "/write/problem/street_light/"
 
 
 @pytest.fixture
@@ -68,8 +69,8 @@ def test_errors_keep_everything_typed(people):
     html = response.content.decode()
     assert 'href="#f-text"' in html and 'value="Queue at the office"' in html
     assert '<option value="TAX" selected>' in html
-    response = client.post("/write/problem/", {
-        "category": "street_light", "text": "Dark street", "address": "Rudaki 5",
+    response = client.post(LIGHT, {
+        "text": "Dark street", "address": "Rudaki 5",
         "attribute_poles": "many", "photos": photo()})
     html = response.content.decode()
     assert response.status_code == 400
@@ -85,17 +86,21 @@ def test_a_problem_report_starts_with_its_category(people):
     assert "Street light out" in choice and 'name="category"' in choice
     assert 'id="f-agency"' not in choice
     assert client.get("/write/problem/?choose=1").status_code == 400
-    form = client.get("/write/problem/?category=street_light").content.decode()
+    assert client.get("/write/problem/?category=street_light")["Location"] == LIGHT
+    assert client.get("/write/problem/?category=nope&choose=1").status_code == 400
+    assert client.get("/write/problem/nope/").status_code == 404
+    assert client.get("/write/statement/street_light/").status_code == 404
+    form = client.get(LIGHT).content.decode()
     assert "Tax Service" in form and 'name="attribute_poles"' in form
     assert 'id="f-agency"' not in form and 'id="locate"' in form
     assert 'accept="image/*"' in form and "capture" in form and "multiple" in form
-    other = client.get("/write/problem/?category=other").content.decode()
+    other = client.get("/write/problem/something-else/").content.decode()
     assert 'id="f-agency"' in other and 'name="attribute_poles"' not in other
 
 
 def test_a_problem_report_with_photos_reaches_its_author_only(people):
     client = signed_in(people["citizen"])
-    uuid = sent_uuid(client.post("/write/problem/", {
+    uuid = sent_uuid(client.post(LIGHT, {
         **PLACE, "text": "Three lamps are dark", "attribute_poles": "3",
         "photos": [photo("a.jpg"), photo("b.jpg")]}))
     appeal = Appeal.objects.get(uuid=uuid)
@@ -122,7 +127,7 @@ def test_too_many_photos_or_not_a_photo_is_refused_beside_the_field(people):
     client = signed_in(people["citizen"])
     pdf = SimpleUploadedFile("x.jpg", b"%PDF-1.7 not a photo", content_type="image/jpeg")
     for photos in ([photo(), photo(), photo()], [pdf]):
-        response = client.post("/write/problem/", {**PLACE, "text": "Dark", "photos": photos})
+        response = client.post(LIGHT, {**PLACE, "text": "Dark", "photos": photos})
         assert response.status_code == 400 and 'href="#f-photos"' in response.content.decode()
     assert not Appeal.objects.exists()
 
@@ -231,3 +236,19 @@ def test_withdrawing_asks_first(people):
     # Once ended, neither the confirmation nor the complaint form opens.
     assert citizen.get(f"/account/appeals/{uuid}/withdraw/").status_code == 302
     assert citizen.get(f"/account/appeals/{uuid}/complain/").status_code == 302
+
+
+def test_a_director_writes_for_their_company_and_both_sides_are_kept(people):
+    company = accounts.upsert_organisation(SYSTEM, "100000009", "Pamir Trade LLC")
+    mandate = accounts.grant_mandate(SYSTEM, people["other"], MandateKind.DIRECTOR,
+                                     organisation=company)
+    client = signed_in(people["other"])
+    form = client.get("/write/statement/").content.decode()
+    assert "Pamir Trade LLC" in form and f'value="mandate-{mandate.pk}"' in form
+    response = client.post("/write/statement/", {"text": "Our licence", "party": "nobody"})
+    assert response.status_code == 400 and 'href="#f-party"' in response.content.decode()
+    uuid = sent_uuid(client.post("/write/statement/", {"text": "Our licence",
+                                                       "party": f"mandate-{mandate.pk}"}))
+    appeal = Appeal.objects.get(uuid=uuid)
+    assert (appeal.party_kind, appeal.party_name) == ("organisation", "Pamir Trade LLC")
+    assert "Pamir Trade LLC" in client.get(f"/account/appeals/{uuid}/").content.decode()
