@@ -19,6 +19,7 @@ from yagona.portal import appeal_display as display
 from yagona.portal.appeal_views import _sent, answer_response, photo_response
 
 YES_NO = {"yes": True, "no": False}
+FIELD = {"provide_info": "answer", "write": "message", "rate": "useful"}  # of each form
 
 
 def _own(request, uuid):
@@ -66,7 +67,7 @@ def detail(request, uuid):
         except ValidationError as exc:
             errors = _errors(exc, action)
         except TransitionNotAllowed:
-            errors = {action: _("This can no longer be done: the appeal has moved on.")}
+            errors = {FIELD[action]: _("This can no longer be done: the appeal has moved on.")}
         else:
             return redirect("portal:appeal", appeal.uuid)
         appeal = _own(request, uuid)
@@ -95,10 +96,10 @@ def _rate(request, uuid, values):
 
 def _errors(exc: ValidationError, action: str) -> dict:
     """Each message beside the field of the form that was sent."""
-    field = {"provide_info": "answer", "write": "message"}.get(action)
+    field = FIELD[action]
     found = {name: items[0] for name, items in exc.message_dict.items()} \
-        if hasattr(exc, "error_dict") else {action: exc.messages[0]}
-    if field and "text" in found:
+        if hasattr(exc, "error_dict") else {field: exc.messages[0]}
+    if "text" in found:
         found[field] = found.pop("text")
     if "rating" in found:
         found["useful"] = found.pop("rating")

@@ -28,7 +28,9 @@ from yagona.portal import appeal_display as display
 
 OTHER = "something-else"  # a problem of no category (no category code has a hyphen)
 SENT, FOLLOW = "appeal-sent:", "appeal-follow:"
-SENT_SECONDS, FOLLOW_SECONDS = 60 * 60, 30 * 60
+# The code waits in the cache no longer than needed: until the confirmation shows it (and
+# a few minutes more for a reload, without it), or while its report is followed.
+SENT_SECONDS, SHOWN_SECONDS, FOLLOW_SECONDS = 15 * 60, 10 * 60, 30 * 60
 # The form's order, for the error summary.
 FIELDS = ("kind", "category", "party", "agency", "subject", "text", "location",
           "attributes", "photos", "anonymous", "contact")
@@ -162,7 +164,7 @@ def sent_anonymous(request, token):
         raise Http404
     code = "" if kept["shown"] else kept["code"]
     if code:
-        cache.set(SENT + token, {**kept, "shown": True}, SENT_SECONDS)
+        cache.set(SENT + token, {**kept, "shown": True}, SHOWN_SECONDS)
     response = render(request, "portal/appeal_sent.html", {
         "appeal": appeal, "code": code, "anonymous": True, **_sent(appeal)})
     response["Cache-Control"] = "no-store"

@@ -4,6 +4,7 @@ code, the author's page (forwards, requests, extensions, the answer, rating, com
 withdrawal) and 404 for whatever is out of reach."""
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -13,7 +14,7 @@ from django.test import Client
 from yagona.accounts import services as accounts
 from yagona.accounts.models import MandateKind
 from yagona.appeals import services
-from yagona.appeals.models import Appeal
+from yagona.appeals.models import Appeal, Kind
 from yagona.appeals.tests.conftest import photo
 from yagona.appeals.workflow import Status
 from yagona.core.audit import SYSTEM
@@ -133,16 +134,21 @@ def test_too_many_photos_or_not_a_photo_is_refused_beside_the_field(people):
 
 
 def test_an_anonymous_report_is_followed_with_its_code_alone(desk):
+    Kind.objects.filter(code="corruption").update(photos=1)
+    mine = signed_in(desk["citizen"])
+    own = Appeal.objects.get(uuid=sent_uuid(mine.post(LIGHT, {
+        **PLACE, "text": "Dark", "photos": photo()}))).photos.get()
     anonymous = Client()
-    response = anonymous.post("/write/corruption/", {"text": "An inspector asks for cash."})
+    response = anonymous.post("/write/corruption/", {"text": "An inspector asks for cash.",
+                                                     "photos": photo("cash.jpg")})
     assert response.status_code == 302 and response["Location"].startswith("/write/sent/")
     first = anonymous.get(response["Location"])
     tracking = re.search(r'id="tracking-code">([^<]+)<', first.content.decode()).group(1)
     assert first["Cache-Control"] == "no-store"
     again = anonymous.get(response["Location"]).content.decode()
     assert tracking not in again and "shown once" in again  # shown once only
-    appeal = Appeal.objects.get()
-    assert appeal.author is None and appeal.number in again
+    appeal = Appeal.objects.get(author=None)
+    assert appeal.number in again
 
     wrong = anonymous.post("/track/", {"code": "guess"})
     assert wrong.status_code == 400 and 'value="guess"' in wrong.content.decode()
@@ -151,6 +157,13 @@ def test_an_anonymous_report_is_followed_with_its_code_alone(desk):
     page = anonymous.get(followed["Location"]).content.decode()
     assert appeal.number in page and "An inspector asks for cash." in page
     assert "Write to the agency" not in page and "Withdraw" not in page
+    shown = appeal.photos.get()
+    assert f"{followed['Location']}photos/{shown.pk}/" in page
+    assert anonymous.get(f"{followed['Location']}photos/{shown.pk}/").status_code == 200
+    assert anonymous.get(f"{followed['Location']}photos/{own.pk}/").status_code == 404
+    assert anonymous.get(f"/account/appeals/{appeal.uuid}/photos/{shown.pk}/").status_code \
+        == 302  # the author's address needs an author
+    assert mine.get(f"/account/appeals/{appeal.uuid}/photos/{shown.pk}/").status_code == 404
 
     services.assign(desk["operator"], appeal.uuid)
     services.answer(desk["operator"], appeal.uuid, "The inspector is suspended.", code())
@@ -252,3 +265,16 @@ def test_a_director_writes_for_their_company_and_both_sides_are_kept(people):
     appeal = Appeal.objects.get(uuid=uuid)
     assert (appeal.party_kind, appeal.party_name) == ("organisation", "Pamir Trade LLC")
     assert "Pamir Trade LLC" in client.get(f"/account/appeals/{uuid}/").content.decode()
+
+
+def test_the_list_counts_the_time_left_in_the_unit_of_the_law(people):
+    client = signed_in(people["citizen"])
+    complaint = Appeal.objects.get(uuid=sent_uuid(client.post("/write/complaint/", {
+        "text": "The clerk was rude", "agency": "TAX"})))
+    statement = Appeal.objects.get(uuid=sent_uuid(client.post("/write/statement/", {
+        "text": "A bench is broken"})))
+    Appeal.objects.filter(pk=statement.pk).update(
+        due_date=statement.received_on - timedelta(days=2))
+    listed = client.get("/account/appeals/").content.decode()
+    assert "working days left" in listed and "overdue by 2 days" in listed
+    assert complaint.number in listed
