@@ -22,7 +22,6 @@ from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
 from yagona.appeals import queries as appeals
 from yagona.appeals import services
-from yagona.appeals.models import Kind
 from yagona.core.permissions import PUBLIC, permission
 from yagona.portal import appeal_display as display
 
@@ -36,7 +35,7 @@ FIELDS = ("kind", "category", "party", "agency", "subject", "text", "location",
           "attributes", "photos", "anonymous", "contact")
 
 
-def _kind(code) -> Kind:
+def _kind(code):
     found = appeals.kinds().filter(code=code).first()
     if found is None:
         raise Http404
@@ -97,8 +96,8 @@ def new(request, kind, category=""):
         "deadline_days": display.days(kind.days, kind.working_days),
         "parties": accounts.parties_for(user) if user else [],
         "signed_in": user is not None,
-        "place": kind.location != Kind.Location.NONE,
-        "place_required": kind.location == Kind.Location.REQUIRED,
+        "place": kind.location != "none",  # Kind.Location: none, optional, required
+        "place_required": kind.location == "required",
     }, status=400 if errors else 200)
 
 
