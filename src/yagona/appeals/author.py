@@ -271,7 +271,7 @@ def complain(user, uuid, text: str, uploads=()) -> Appeal:
     if appeal.status != Status.ANSWERED:
         raise ValidationError({"text": _("Only an answer can be complained about.")})
     rules = Rules.objects.select_related("reception").get()
-    superior = rules.superiors.get(appeal.agency.code) or rules.reception.code
+    superior = queries.superior_of(appeal.agency).code
     kind = Kind.objects.filter(code=rules.complaint_kind, active=True).first() or appeal.kind
     party_key = "self" if appeal.party_id == user.username else next(
         (p.key for p in accounts.parties_for(user) if p.party_id == appeal.party_id), "self")

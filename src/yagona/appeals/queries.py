@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from yagona.accounts import queries as accounts
+from yagona.agencies.models import Agency
 from yagona.appeals import deadlines
 from yagona.appeals.models import (
     AnswerDays,
@@ -28,6 +29,14 @@ DUE_SOON_DAYS = 3
 
 def rules() -> Rules | None:
     return Rules.objects.select_related("reception").first()
+
+
+def superior_of(agency) -> Agency:
+    """Who hears a complaint about ``agency``'s answer: its superior body in the pack, else
+    the reception."""
+    found = rules()
+    code = found.superiors.get(agency.code)
+    return (Agency.objects.filter(code=code).first() if code else None) or found.reception
 
 
 def kinds():
@@ -96,6 +105,17 @@ def handled_by(agency, which: str = "open", user=None, on: date | None = None):
     if which == "answered":
         return found.filter(status=Status.ANSWERED).order_by("-answered_at")
     return found.order_by("-submitted_at")
+
+
+def for_notice(appeal_id: int) -> Appeal:
+    """An appeal as a notice about it needs it (subscribers of its events; no reach
+    check: the caller is the system, acting on an event)."""
+    return _with_relations(Appeal.objects.filter(pk=appeal_id)).select_related(
+        "author").get()
+
+
+def step_for_notice(step_id: int) -> Step:
+    return Step.objects.select_related("agency", "to_agency").get(pk=step_id)
 
 
 def history(appeal: Appeal):

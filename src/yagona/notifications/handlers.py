@@ -4,6 +4,7 @@ publisher's transaction."""
 
 from yagona.accounts import queries as accounts
 from yagona.agencies import queries as agencies
+from yagona.appeals import queries as appeals
 from yagona.applications import queries as applications
 from yagona.core import events
 from yagona.correspondence import control
@@ -117,3 +118,45 @@ def document_delivered(document: str, outcome: str) -> None:
         found = correspondence.document(document)
         notify([found.created_by], None, "delivery_failed",
                correspondence.notice_params(found))
+
+
+# Appeals (appeals.steps, .official): the author hears what the agencies do with their
+# appeal (a forward, a request for more, an extension, the answer, a merge, a message),
+# never of their own steps. An anonymous appeal's author is nobody the platform knows:
+# they follow it with the tracking code alone.
+
+APPEAL_STEPS = {"forward", "request_info", "extend", "answer", "merge"}
+
+
+def _appeal_params(found, **more) -> dict:
+    """Names kept in every language (read in the reader's), the appeal by its id."""
+    return {"appeal": str(found.uuid), "number": found.number, "agency": found.agency.name,
+            **more}
+
+
+@events.subscribe("appeal.stepped")
+def appeal_stepped(appeal: int, action: str, step: int) -> None:
+    if action not in APPEAL_STEPS:
+        return
+    found = appeals.for_notice(appeal)
+    row = appeals.step_for_notice(step)
+    if found.author is None or row.actor_id == found.author_id:
+        return
+    notify([found.author], None, f"appeal_{action}", _appeal_params(
+        found, note=row.note, deadline=row.due_date.isoformat() if row.due_date else "",
+        into=found.duplicate_of.number if found.duplicate_of else ""))
+
+
+@events.subscribe("appeal.message")
+def appeal_message(appeal: int, note: int) -> None:
+    found = appeals.for_notice(appeal)
+    if found.author is not None:
+        notify([found.author], None, "appeal_message", _appeal_params(found))
+
+
+@events.subscribe("appeal.answer_shared")
+def appeal_answer_shared(appeal: int) -> None:
+    found = appeals.for_notice(appeal)
+    if found.author is not None:
+        notify([found.author], None, "appeal_answer_shared", _appeal_params(
+            found, into=found.duplicate_of.number if found.duplicate_of else ""))

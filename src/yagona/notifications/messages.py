@@ -19,6 +19,8 @@ DOCUMENT_EVENTS = DEADLINE_EVENTS | ROUTE_EVENTS | {"assignment_overdue",
 def title(item) -> str:
     if item.event in DOCUMENT_EVENTS:
         return _document_title(item)
+    if item.event.startswith("appeal_"):
+        return _appeal_title(item)
     if item.event == "correction_answered":
         return (_("Your record in the %(registry)s is corrected")
                 if item.params.get("status") == "corrected" else
@@ -45,6 +47,8 @@ def title(item) -> str:
 def body(item) -> str:
     if item.event in DOCUMENT_EVENTS:
         return _document_body(item)
+    if item.event.startswith("appeal_"):
+        return _appeal_body(item)
     if item.event == "correction_answered":
         return item.params.get("note", "")
     if item.event == "data_read":
@@ -100,4 +104,50 @@ def _document_body(item) -> str:
             params.get("responsible_name"):
         lines.append(_("Report to the responsible executor, %(name)s.") % {
             "name": params["responsible_name"]})
+    return "\n".join(line for line in lines if line)
+
+
+# Notices to the author of an appeal (handlers.appeal_*): the agency's name in the
+# reader's language, the reason or question as the official wrote it.
+
+def _appeal_title(item) -> str:
+    params = item.params
+    values = {"number": params.get("number", ""), "into": params.get("into", ""),
+              "agency": localized(params.get("agency", ""))}
+    return {
+        "appeal_forward": _("Your appeal %(number)s was sent on to %(agency)s"),
+        "appeal_request_info": _("More information needed for your appeal %(number)s"),
+        "appeal_extend": _("More time to answer your appeal %(number)s"),
+        "appeal_answer": _("Your appeal %(number)s is answered"),
+        "appeal_answer_shared": _("Your appeal %(number)s is answered"),
+        "appeal_merge": _("Your appeal %(number)s is considered with appeal %(into)s"),
+        "appeal_message": _("New message about your appeal %(number)s"),
+    }.get(item.event, _("Your appeal %(number)s")) % values
+
+
+def _appeal_body(item) -> str:
+    params, event = item.params, item.event
+    agency, note = localized(params.get("agency", "")), params.get("note", "")
+    deadline = format_date(params.get("deadline", "")) if params.get("deadline") else ""
+    lines = []
+    if event in ("appeal_forward", "appeal_extend") and note:
+        lines.append(_("Reason: %(reason)s") % {"reason": note})
+    if event == "appeal_forward" and deadline:
+        lines.append(_("%(agency)s answers by %(deadline)s.") % {"agency": agency,
+                                                                 "deadline": deadline})
+    elif event == "appeal_extend" and deadline:
+        lines.append(_("New deadline: %(deadline)s.") % {"deadline": deadline})
+    elif event == "appeal_request_info":
+        lines += [note, _("The time to answer stands still until you reply on the "
+                          "appeal's page.")]
+    elif event in ("appeal_answer", "appeal_answer_shared"):
+        lines.append(_("%(agency)s answered. The signed answer is on the appeal's page.")
+                     % {"agency": agency})
+    elif event == "appeal_merge":
+        lines.append(_("It repeats appeal %(into)s, which %(agency)s considers: you receive "
+                       "the same answer.") % {"into": params.get("into", ""),
+                                             "agency": agency})
+    elif event == "appeal_message":
+        lines.append(_("%(agency)s wrote to you. Read it and reply on the appeal's page.")
+                     % {"agency": agency})
     return "\n".join(line for line in lines if line)

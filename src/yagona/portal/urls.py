@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yagona.portal import account_views, documents_views, signing_views, verify_views, views
+from yagona.portal import (
+    account_views,
+    appeal_pages,
+    appeal_views,
+    documents_views,
+    signing_views,
+    verify_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -34,6 +42,29 @@ urlpatterns = [
     path("shared/<str:token>/download", documents_views.shared_download,
          name="shared-download"),
     path("account/inbox/<int:item_id>/read/", account_views.inbox_read, name="inbox-read"),
+    # Appeals (issue 12): writing, the confirmation, following an anonymous report by
+    # its code, and the author's appeals in the account.
+    path("write/", appeal_views.write, name="appeals-write"),
+    path("write/sent/<str:token>/", appeal_views.sent_anonymous,
+         name="appeal-sent-anonymous"),
+    path("write/<slug:kind>/", appeal_views.new, name="appeal-new"),
+    path("write/<slug:kind>/<slug:category>/", appeal_views.new, name="appeal-new-category"),
+    path("track/", appeal_views.track, name="appeal-track"),
+    path("track/<str:token>/", appeal_views.tracked, name="appeal-tracked"),
+    path("track/<str:token>/photos/<int:photo>/", appeal_views.tracked_photo,
+         name="appeal-tracked-photo"),
+    path("track/<str:token>/answer/", appeal_views.tracked_answer,
+         name="appeal-tracked-answer"),
+    path("account/appeals/", appeal_pages.appeal_list, name="appeals"),
+    path("account/appeals/<str:uuid>/", appeal_pages.detail, name="appeal"),
+    path("account/appeals/<str:uuid>/sent/", appeal_pages.sent, name="appeal-sent"),
+    path("account/appeals/<str:uuid>/withdraw/", appeal_pages.withdraw,
+         name="appeal-withdraw"),
+    path("account/appeals/<str:uuid>/complain/", appeal_pages.complain,
+         name="appeal-complain"),
+    path("account/appeals/<str:uuid>/photos/<int:photo>/", appeal_pages.photo,
+         name="appeal-photo"),
+    path("account/appeals/<str:uuid>/answer/", appeal_pages.answer, name="appeal-answer"),
     path("verify/", verify_views.verify, name="verify"),
     path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),
     path("language/<str:code>/", views.set_language, name="set-language"),

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import trans_real
 
 from yagona.backoffice.tests.appeal_scene import appeals_scene
+from yagona.portal.tests.appeal_scene import appeal_scene
 from yagona.portal.tests.test_translations import english_runs
 from yagona.testing.web import TOTP_SECRET
 
@@ -38,7 +39,8 @@ NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_co
              "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
              "portal:document-download", "portal:shared-download", "portal:sign-document",
              "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt",
-             "backoffice:appeal-photo"}
+             "backoffice:appeal-photo", "portal:appeal-photo", "portal:appeal-answer",
+             "portal:appeal-tracked-photo", "portal:appeal-tracked-answer"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -70,6 +72,23 @@ def samples(s):
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
         "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
+        # Appeals: the form of each sort of kind, a problem's category and none; the
+        # author's appeals (answered and complained about, the complaint, one waiting for
+        # their answer); an anonymous report's confirmation and its followed page.
+        "portal:appeal-new": [("anonymous", {"kind": s.appeals.anonymous}),
+                              ("citizen", {"kind": s.appeals.anonymous}),
+                              ("citizen", {"kind": s.appeals.plain}),
+                              ("citizen", {"kind": s.appeals.problem})],
+        "portal:appeal-new-category": [
+            ("citizen", {"kind": s.appeals.problem, "category": s.appeals.category}),
+            ("anonymous", {"kind": s.appeals.problem, "category": "something-else"})],
+        "portal:appeal-sent-anonymous": [("anonymous", {"token": s.appeals.sent_token})],
+        "portal:appeal-tracked": [("anonymous", {"token": s.appeals.follow_token})],
+        **{name: [("citizen", {"uuid": appeal.uuid}) for appeal in (
+            s.appeals.answered, s.appeals.complaint, s.appeals.waiting)]
+           for name in ("portal:appeal", "portal:appeal-sent")},
+        "portal:appeal-withdraw": [("citizen", {"uuid": s.appeals.waiting.uuid})],
+        "portal:appeal-complain": [("citizen", {"uuid": s.appeals.answered.uuid})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
@@ -110,10 +129,10 @@ def samples(s):
         # each appeal as its operator reads it, two as their supervisor.
         "backoffice:appeals": [("official", {"code": s.agency.code}),
                                ("supervisor", {"code": s.agency.code}),
-                               ("official", {"code": s.appeals["reception"]})],
-        "backoffice:appeal": [("official", {"uuid": uuid}) for name, uuid in s.appeals.items()
-                              if name != "reception"] + [
-                                  ("supervisor", {"uuid": s.appeals[name]})
+                               ("official", {"code": s.office_appeals["reception"]})],
+        "backoffice:appeal": [("official", {"uuid": uuid}) for name, uuid in
+                              s.office_appeals.items() if name != "reception"] + [
+                                  ("supervisor", {"uuid": s.office_appeals[name]})
                                   for name in ("full", "near")],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
@@ -218,10 +237,12 @@ def raw_codes() -> re.Pattern:
     """The codes of statuses, workflow actions and roles: shown as such, a page speaks
     the database's language, not the reader's ("assign → in_review", "applicant")."""
     from yagona.accounts.models import Role
+    from yagona.appeals import workflow as appeals
     from yagona.applications.workflow import TRANSITIONS, Status
 
     codes = {*Status.values, *Role.values, "applicant", "representative",
-             *(action for _status, action in TRANSITIONS)}
+             *(action for _status, action in TRANSITIONS),
+             *appeals.Status.values, *(action for _status, action in appeals.TRANSITIONS)}
     alternatives = "|".join(sorted(codes, key=len, reverse=True))
     return re.compile(rf"(?<![\w/.-])({alternatives})(?![\w/.-])")
 
@@ -338,11 +359,12 @@ def scene(pack_code):
     form = FormDefinition(draft.service.form)
     office, office_users, letter, letter_draft = _correspondence()
     users.update(office_users)
-    appeals = appeals_scene(application.agency, citizen, User.objects.get(
+    office_appeals = appeals_scene(application.agency, citizen, User.objects.get(
         username=data["citizens"][1]["person_id"]), operator, users["supervisor"],
         demo.current_code)
+    appeals = appeal_scene(citizen, data.get("texts") or {})
     return SimpleNamespace(
-        appeals=appeals, office=office, letter=letter, letter_draft=letter_draft,
+        appeals=appeals, office_appeals=office_appeals, office=office, letter=letter, letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
