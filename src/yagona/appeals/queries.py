@@ -194,3 +194,14 @@ def median(histogram: list[tuple[int, int]]) -> float | None:
             return (lower + value) / 2 if total % 2 == 0 else float(lower)
     return float(lower)
 
+
+# The public's reads (statistics, open data, the map, Open311) and the Open311 keys.
+from yagona.appeals.appkeys import app_key, app_keys  # noqa: E402, F401
+from yagona.appeals.public import (  # noqa: E402, F401
+    STATUS_FILTERS,
+    PublicReport,
+    figures,
+    points,
+    public_steps,
+    reports,
+)
