@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yagona.portal import account_views, documents_views, signing_views, verify_views, views
+from yagona.portal import (
+    account_views,
+    documents_views,
+    open_data_views,
+    problem_views,
+    signing_views,
+    verify_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -37,4 +45,17 @@ urlpatterns = [
     path("verify/", verify_views.verify, name="verify"),
     path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),
     path("language/<str:code>/", views.set_language, name="set-language"),
+    # Appeals in public: the figures, the open data, the map of problem reports.
+    path("statistics/appeals/", open_data_views.statistics, name="appeal-statistics"),
+    path("open-data/appeals/", open_data_views.open_data, name="open-data"),
+    path("open-data/appeals/figures.csv", open_data_views.figures_csv,
+         name="open-data-figures-csv"),
+    path("open-data/appeals/figures.json", open_data_views.figures_json,
+         name="open-data-figures-json"),
+    path("open-data/appeals/reports.csv", open_data_views.reports_csv,
+         name="open-data-reports-csv"),
+    path("open-data/appeals/reports.geojson", open_data_views.reports_geojson,
+         name="open-data-reports-geojson"),
+    path("problems/", problem_views.problem_map, name="problem-map"),
+    path("problems/<uuid:uuid>/", problem_views.problem, name="problem"),
 ]

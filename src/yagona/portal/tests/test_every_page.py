@@ -68,6 +68,7 @@ def samples(s):
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
         "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
+        "portal:problem": [("anonymous", {"uuid": s.problem}), ("citizen", {"uuid": s.problem})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
@@ -328,7 +329,7 @@ def scene(pack_code):
     office, office_users, letter, letter_draft = _correspondence()
     users.update(office_users)
     return SimpleNamespace(
-        office=office, letter=letter, letter_draft=letter_draft,
+        office=office, letter=letter, letter_draft=letter_draft, problem=_problem(citizen),
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
@@ -361,6 +362,25 @@ def _correspondence():
         doc_type="letter", subject="—", correspondent_name="—"), answers=letter.pk)
     return agency.code, {"office_admin": admin.user, "office_operator": operator}, \
         letter.pk, draft.pk
+
+
+def _problem(citizen):
+    """A problem report of the pack's first category, in the middle of its map, written in
+    the state language: its public page (and the map, the statistics) show it."""
+    from yagona.appeals import queries, services
+    from yagona.core.countries import active_pack
+    from yagona.core.text import localized
+
+    category, rules = queries.categories().first(), queries.rules()
+    west, south, east, north = rules.map_bounds
+    language = active_pack().default_language
+    appeal, _code = services.submit(citizen, services.Draft(
+        kind=category.kind.code, category=category.code, language=language,
+        latitude=f"{(south + north) / 2:.4f}", longitude=f"{(west + east) / 2:.4f}",
+        text=localized(category.name, language), attributes={
+            a["code"]: a["values"][0]["key"] if a.get("values") else "1"
+            for a in category.attributes if a.get("required")}))
+    return appeal.uuid
 
 
 def _shared_document(citizen, application):
