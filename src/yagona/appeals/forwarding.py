@@ -39,6 +39,8 @@ def forward_as_letter(user, uuid, agency_code: str, text: str):
     """A draft letter of the appeal's agency to ``agency_code`` with the appeal attached;
     the official routes it and the head signs it, as any letter."""
     appeal, _roles = _official(user, uuid)
+    if not (text or "").strip():
+        raise ValidationError({"reason": _("Write the covering letter.")})
     if appeal.status not in OPEN:
         raise ValidationError({"agency": _("Only an open appeal is forwarded.")})
     to = Agency.objects.filter(code=agency_code, active=True).exclude(

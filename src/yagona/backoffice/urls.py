@@ -1,6 +1,8 @@
 from django.urls import path
 
 from yagona.backoffice import (
+    appeal_actions,
+    appeal_pages,
     correspondence,
     correspondence_card,
     correspondence_control,
@@ -32,6 +34,10 @@ urlpatterns = [
     path("applications/<str:uuid>/", views.application, name="application"),
     path("applications/<str:uuid>/files/<str:attachment>/", views.download, name="download"),
     path("applications/<str:uuid>/signed/", views.signed_copy, name="signed-copy"),
+    # Appeals (issue 12): an appeal, its photos; an agency's list below.
+    path("appeals/<str:uuid>/", appeal_actions.appeal, name="appeal"),
+    path("appeals/<str:uuid>/photos/<int:photo>/", appeal_pages.appeal_photo,
+         name="appeal-photo"),
     # The registry office (issue 11): the journal, drafts, cards, substitutes.
     path("<str:code>/documents/", correspondence.journal, name="documents"),
     path("<str:code>/documents/new/", correspondence.draft_new, name="document-new"),
@@ -45,6 +51,7 @@ urlpatterns = [
          correspondence_card.document_file, name="document-file"),
     path("<str:code>/documents/<uuid:document>/receipts/<int:delivery_id>/",
          correspondence_card.receipt, name="document-receipt"),
+    path("<str:code>/appeals/", appeal_pages.appeal_list, name="appeals"),
     path("<str:code>/substitutes/", correspondence.substitutes, name="substitutes"),
     path("<str:code>/tasks/", correspondence_control.tasks, name="tasks"),
     path("<str:code>/control/", correspondence_control.control_report, name="control"),

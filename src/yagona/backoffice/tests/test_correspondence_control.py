@@ -338,7 +338,10 @@ def test_whatever_a_row_holds_is_answered_beside_a_field_never_500(office, execu
     response = client(office["head"]).post(url(document), rows(
         office, (name, day, days), responsible=responsible))
     assert response.status_code in (302, 400)
-    if response.status_code == 400:
+    if response.status_code == 400 and response.context is None:  # core.input_guard
+        assert "\x00" in f"{day}{days}" or any(0xD800 <= ord(c) <= 0xDFFF
+                                                for c in f"{day}{days}")
+    elif response.status_code == 400:
         errors = response.context["errors"]
         assert errors and all(key == "text" or key.startswith("assignments")
                               for key in errors), errors

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import trans_real
 
+from yagona.backoffice.tests.appeal_scene import appeals_scene
 from yagona.portal.tests.test_translations import english_runs
 from yagona.testing.web import TOTP_SECRET
 
@@ -36,7 +37,8 @@ PAGE_MODULES = ("yagona.portal", "yagona.backoffice", "yagona.accounts", "yagona
 NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_codes",
              "portal:set-language", "accounts:revoke-api-token",  # POST-only actions, files
              "portal:document-download", "portal:shared-download", "portal:sign-document",
-             "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt"}
+             "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt",
+             "backoffice:appeal-photo"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -68,7 +70,9 @@ def samples(s):
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
         "portal:verify-document": [("anonymous", {"uuid": s.document.uuid})],
-        "portal:problem": [("anonymous", {"uuid": s.problem}), ("citizen", {"uuid": s.problem})],
+        # A report with every public step (taken, extended, more asked) and one just taken.
+        "portal:problem": [("anonymous", {"uuid": s.appeals["full"]}),
+                           ("citizen", {"uuid": s.appeals["near"]})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
@@ -105,6 +109,15 @@ def samples(s):
         "backoffice:substitutes": [("office_operator", {"code": s.office})],
         "backoffice:tasks": [("office_operator", {"code": s.office})],
         "backoffice:control": [("office_admin", {"code": s.office})],
+        # Appeals (backoffice/tests/appeal_scene.py): the agency's list and the reception's;
+        # each appeal as its operator reads it, two as their supervisor.
+        "backoffice:appeals": [("official", {"code": s.agency.code}),
+                               ("supervisor", {"code": s.agency.code}),
+                               ("official", {"code": s.appeals["reception"]})],
+        "backoffice:appeal": [("official", {"uuid": uuid}) for name, uuid in s.appeals.items()
+                              if name != "reception"] + [
+                                  ("supervisor", {"uuid": s.appeals[name]})
+                                  for name in ("full", "near")],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
         **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
@@ -328,8 +341,11 @@ def scene(pack_code):
     form = FormDefinition(draft.service.form)
     office, office_users, letter, letter_draft = _correspondence()
     users.update(office_users)
+    appeals = appeals_scene(application.agency, citizen, User.objects.get(
+        username=data["citizens"][1]["person_id"]), operator, users["supervisor"],
+        demo.current_code)
     return SimpleNamespace(
-        office=office, letter=letter, letter_draft=letter_draft, problem=_problem(citizen),
+        appeals=appeals, office=office, letter=letter, letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
@@ -362,25 +378,6 @@ def _correspondence():
         doc_type="letter", subject="—", correspondent_name="—"), answers=letter.pk)
     return agency.code, {"office_admin": admin.user, "office_operator": operator}, \
         letter.pk, draft.pk
-
-
-def _problem(citizen):
-    """A problem report of the pack's first category, in the middle of its map, written in
-    the state language: its public page (and the map, the statistics) show it."""
-    from yagona.appeals import queries, services
-    from yagona.core.countries import active_pack
-    from yagona.core.text import localized
-
-    category, rules = queries.categories().first(), queries.rules()
-    west, south, east, north = rules.map_bounds
-    language = active_pack().default_language
-    appeal, _code = services.submit(citizen, services.Draft(
-        kind=category.kind.code, category=category.code, language=language,
-        latitude=f"{(south + north) / 2:.4f}", longitude=f"{(west + east) / 2:.4f}",
-        text=localized(category.name, language), attributes={
-            a["code"]: a["values"][0]["key"] if a.get("values") else "1"
-            for a in category.attributes if a.get("required")}))
-    return appeal.uuid
 
 
 def _shared_document(citizen, application):
