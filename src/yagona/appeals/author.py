@@ -161,6 +161,9 @@ def _place(draft, kind, rules, errors):
     except (InvalidOperation, ValueError):
         errors["location"] = _("The coordinates are not numbers.")
         return None, None
+    if not (latitude.is_finite() and longitude.is_finite()):  # NaN compares to nothing
+        errors["location"] = _("The coordinates are not numbers.")
+        return None, None
     west, south, east, north = rules.map_bounds or (-180, -90, 180, 90)
     if not (south <= latitude <= north and west <= longitude <= east):
         errors["location"] = _("The place is outside the country.")

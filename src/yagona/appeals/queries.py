@@ -165,17 +165,24 @@ def public_report(number_or_uuid: str) -> Appeal | None:
         status=Status.MERGED).select_related("category", "agency", "kind").first()
 
 
+def period(months: int = 12, until: date | None = None) -> tuple[date, date]:
+    """The first days of the first and the last of ``months`` calendar months that end
+    with the month of ``until`` (today)."""
+    last = (until or deadlines.today()).replace(day=1)
+    index = last.year * 12 + last.month - 1 - (max(months, 1) - 1)
+    return date(index // 12, index % 12 + 1, 1), last
+
+
 def monthly(months: int = 12, agency=None, until: date | None = None) -> list[dict]:
     """The figures per agency and month for the last ``months`` months (to ``until``)."""
-    last = (until or deadlines.today()).replace(day=1)
-    first = (last - timedelta(days=31 * (months - 1))).replace(day=1)
+    first, last = period(months, until)
     rows = MonthlyFigures.objects.filter(month__gte=first, month__lte=last).select_related(
         "agency")
+    answer_days = AnswerDays.objects.filter(month__gte=first, month__lte=last)
     if agency is not None:
-        rows = rows.filter(agency=agency)
+        rows, answer_days = rows.filter(agency=agency), answer_days.filter(agency=agency)
     days = {}
-    for row in AnswerDays.objects.filter(month__gte=first, month__lte=last).values_list(
-            "agency_id", "month", "days", "count"):
+    for row in answer_days.values_list("agency_id", "month", "days", "count"):
         days.setdefault((row[0], row[1]), []).append((row[2], row[3]))
     return [{"agency": row.agency, "month": row.month, "received": row.received,
              "forwarded": row.forwarded, "answered": row.answered,
@@ -186,8 +193,7 @@ def monthly(months: int = 12, agency=None, until: date | None = None) -> list[di
 
 
 def totals(months: int = 12, until: date | None = None) -> dict:
-    last = (until or deadlines.today()).replace(day=1)
-    first = (last - timedelta(days=31 * (months - 1))).replace(day=1)
+    first, last = period(months, until)
     return MonthlyFigures.objects.filter(month__gte=first, month__lte=last).aggregate(
         received=Sum("received"), answered=Sum("answered"),
         answered_on_time=Sum("answered_on_time"), forwarded=Sum("forwarded"),
@@ -207,3 +213,15 @@ def median(histogram: list[tuple[int, int]]) -> float | None:
         if seen >= total // 2 + 1:
             return (lower + value) / 2 if total % 2 == 0 else float(lower)
     return float(lower)
+
+
+# The public's reads (statistics, open data, the map, Open311) and the Open311 keys.
+from yagona.appeals.appkeys import app_key, app_keys  # noqa: E402, F401
+from yagona.appeals.public import (  # noqa: E402, F401
+    STATUS_FILTERS,
+    PublicReport,
+    figures,
+    points,
+    public_steps,
+    reports,
+)

@@ -2,6 +2,7 @@
 permission → transaction (row lock) → change → audit entry → events (notifications
 subscribes to ``appeal.stepped``, ``appeal.message``, ``appeal.answer_shared``)."""
 
+from yagona.appeals.appkeys import create_app_key, revoke_app_key  # noqa: F401 (Open311)
 from yagona.appeals.author import (  # noqa: F401 (the author's commands)
     Draft,
     complain,

@@ -89,6 +89,9 @@ def samples(s):
            for name in ("portal:appeal", "portal:appeal-sent")},
         "portal:appeal-withdraw": [("citizen", {"uuid": s.appeals.waiting.uuid})],
         "portal:appeal-complain": [("citizen", {"uuid": s.appeals.answered.uuid})],
+        # A report with every public step (taken, extended, more asked) and one just taken.
+        "portal:problem": [("anonymous", {"uuid": s.office_appeals["full"]}),
+                           ("citizen", {"uuid": s.office_appeals["near"]})],
         "backoffice:home": [("official", {}), ("keeper", {})],
         "backoffice:assisted": [("centre", {})],
         "backoffice:platform": [("admin", {})],
