@@ -367,7 +367,8 @@ def scene(pack_code):
         demo.current_code)
     appeals = appeal_scene(citizen, data.get("texts") or {})
     return SimpleNamespace(
-        appeals=appeals, office_appeals=office_appeals, office=office, letter=letter, letter_draft=letter_draft,
+        appeals=appeals, office_appeals=office_appeals, office=office, letter=letter,
+        letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
