@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries bench-exchange bench-verify bench-signing bench-correspondence demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange bench-verify bench-signing bench-correspondence bench-appeals demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench-signing: $(STAMP) messages
 # searched by number, words and dates beside a bare psycopg lookup by number.
 bench-correspondence: $(STAMP) messages
 	$(BIN)/python bench/correspondence.py
+
+# The appeals benchmark: BENCH_APPEALS (1,000,000) appeals written with COPY, the public
+# statistics page under wrk (goal p95 <= 100 ms), and appeals with a photo sent in
+# BENCH_WORKERS processes beside a bare INSERT loop (bench/appeals.py).
+bench-appeals: $(STAMP) messages
+	$(BIN)/python bench/appeals.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -312,8 +312,9 @@ def write_results(results, submitted, audit_line, backlog):
 HEAD = ("# Benchmark results\n\nWritten by `make bench` (bench/run.py), "
         "`make bench-registries` (bench/registries.py), `make bench-exchange` "
         "(bench/exchange.py), `make bench-verify` (bench/verification.py), "
-        "`make bench-signing` (bench/signing.py) and `make bench-correspondence` "
-        "(bench/correspondence.py); newest first.\n\n")
+        "`make bench-signing` (bench/signing.py), `make bench-correspondence` "
+        "(bench/correspondence.py) and `make bench-appeals` (bench/appeals.py); newest "
+        "first.\n\n")
 
 
 def prepend_results(text: str) -> None:

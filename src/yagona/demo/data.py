@@ -1,5 +1,6 @@
-"""Demo data: the pack's demo people (demo.yaml), sample applications in every status, and
-the registry offices' correspondence (demo/correspondence.py).
+"""Demo data: the pack's demo people (demo.yaml), sample applications in every status, the
+registry offices' correspondence (demo/correspondence.py) and citizens' appeals
+(demo/appeals.py).
 
 Only for embedded mode: the demo password and TOTP secret are public.
 """
@@ -23,6 +24,7 @@ from yagona.catalogue.forms import FormDefinition
 from yagona.catalogue.models import Service
 from yagona.core.audit import SYSTEM
 from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
+from yagona.demo.appeals import load_appeals
 from yagona.demo.correspondence import load_correspondence
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,18 @@ def current_code() -> str:
 
     counter = int(time.time()) // app_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
+def spare_codes() -> list[str]:
+    """Codes the demo officials' authenticator accepts now other than the one it shows:
+    the step before (MFA_TOTP_TOLERANCE lets it through, and nobody signing in types it
+    any more), then the next one. The demo signs appeals' answers with them."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    steps = [step for step in (-1, 1) if abs(step) <= app_settings.TOTP_TOLERANCE]
+    return [format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter + step)) for step in steps]
 
 
 def pdf_bytes(title: str) -> bytes:
@@ -110,7 +124,7 @@ def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Ran
 
 
 def load_demo(stdout=None) -> dict:
-    """Create the demo people, roles, mandates, applications and correspondence.
+    """Create the demo people, roles, mandates, applications, correspondence and appeals.
     Idempotent."""
     if settings.PRODUCTION:
         raise RuntimeError("demo data is refused in production mode")
@@ -156,9 +170,10 @@ def load_demo(stdout=None) -> dict:
     if not Application.objects.exists():
         _sample_applications(data, people)
     documents = load_correspondence(data, people, current_code)
+    appeals = load_appeals(data, people, spare_codes)
     _registry_data(data)
     return {"citizens": data.get("citizens", []), "officials": data.get("officials", []),
-            "documents": documents}
+            "documents": documents, "appeals": appeals}
 
 
 def _registry_data(data: dict) -> None:

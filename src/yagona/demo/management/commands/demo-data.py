@@ -5,8 +5,8 @@ from yagona.demo.correspondence import DemoError
 
 
 class Command(BaseCommand):
-    help = ("Load the demo people, sample applications and correspondence of the active pack "
-            "(embedded mode).")
+    help = ("Load the demo people, sample applications, correspondence and appeals of the "
+            "active pack (embedded mode).")
 
     def handle(self, *args, **options):
         try:
@@ -30,5 +30,12 @@ class Command(BaseCommand):
             offices = ", ".join(sorted({document.agency.code for document in documents}))
             out(f"Registry offices: {len(documents)} demo documents ({offices}); a letter "
                 "sent over the exchange is delivered once the exchange nodes run.")
+        appeals = loaded.get("appeals") or {}
+        if appeals:
+            out(f"Appeals: {len(appeals['appeals'])} demo appeals in every state, figures "
+                "for the months they span.")
+            for key, tracking in appeals["tracking"].items():
+                out(f"  anonymous report '{key}': its tracking code is {tracking} (shown only "
+                    "now, as to its author)")
         out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
             f"authenticator app), or run 'yagona demo-code' (now: {code}).")
