@@ -58,10 +58,9 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "300"))
 REBUILD = os.environ.get("BENCH_REBUILD", "1") == "1"
 PHOTO = tuple(int(n) for n in os.environ.get("BENCH_PHOTO", "1600x1200").split("x"))
 BIN = Path(sys.executable).parent
-# The pages are being written (portal:appeal-statistics, the portal's appeal form): fix
-# these to their paths and field names when they land.
-STATS_PATH = "/appeals/statistics/"
-FORM_PATH = "/appeals/new/"
+# portal:appeal-statistics, and portal:appeal-new-category (one form per category).
+STATS_PATH = "/statistics/appeals/"
+FORM_PATH = "/write/problem/{category}/"
 PHOTO_FIELD = "photos"
 CSRF = "b" * 32  # the form's token and its cookie (an unmasked secret is accepted)
 CITIZENS = [f"42000{n:04d}" for n in range(1, 65)]
@@ -192,14 +191,16 @@ def form_worker(env, index, photo, session, start_at, stop_at, queue) -> None:
 
     rng, base = random.Random(index), f"http://127.0.0.1:{PORT}"
     client = httpx.Client(base_url=base, cookies={"sessionid": session, "csrftoken": CSRF},
-                          headers={"Referer": base + FORM_PATH}, timeout=30)
+                          timeout=30)
 
     def one(n):
         fields = _draft_fields(rng, index, n)
         attributes = {f"attribute_{k}": v for k, v in fields.pop("attributes").items()}
+        path = FORM_PATH.format(category=fields.pop("category"))
+        fields.pop("kind"), fields.pop("language")  # the address and the page's language
         began = time.perf_counter()
-        response = client.post(FORM_PATH, data={**fields, **attributes,
-                                                "csrfmiddlewaretoken": CSRF},
+        response = client.post(path, headers={"Referer": base + path},
+                               data={**fields, **attributes, "csrfmiddlewaretoken": CSRF},
                                files={PHOTO_FIELD: ("IMG_0001.jpg", photo, "image/jpeg")})
         took = (time.perf_counter() - began) * 1000
         return took if response.status_code in (200, 302, 303) else -took
@@ -305,7 +306,7 @@ def main():
         page["baseline: a static file the same server sends"] = wrk(base + static)
         in_process = appeals_data.statistics_in_process(f"{PG}/{DB}", QUERIES)
         photo = phone_photo()
-        via_form = httpx.get(base + FORM_PATH, cookies={"sessionid": sessions[0]}
+        via_form = httpx.get(base + FORM_PATH.format(category=CATEGORIES[0][0]), cookies={"sessionid": sessions[0]}
                              ).status_code == 200
         print(f"sending appeals with a {len(photo):,}-byte photo "
               f"{'through the form' if via_form else 'through appeals.services'}, "
