@@ -306,8 +306,8 @@ def main():
         page["baseline: a static file the same server sends"] = wrk(base + static)
         in_process = appeals_data.statistics_in_process(f"{PG}/{DB}", QUERIES)
         photo = phone_photo()
-        via_form = httpx.get(base + FORM_PATH.format(category=CATEGORIES[0][0]), cookies={"sessionid": sessions[0]}
-                             ).status_code == 200
+        via_form = httpx.get(base + FORM_PATH.format(category=CATEGORIES[0][0]),
+                             cookies={"sessionid": sessions[0]}).status_code == 200
         print(f"sending appeals with a {len(photo):,}-byte photo "
               f"{'through the form' if via_form else 'through appeals.services'}, "
               f"{WORKERS} processes, {SECONDS} s ...", flush=True)
