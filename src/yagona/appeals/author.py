@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
@@ -278,11 +278,13 @@ def complain(user, uuid, text: str, uploads=()) -> Appeal:
     kind = Kind.objects.filter(code=rules.complaint_kind, active=True).first() or appeal.kind
     party_key = "self" if appeal.party_id == user.username else next(
         (p.key for p in accounts.parties_for(user) if p.party_id == appeal.party_id), "self")
+    # The subject is part of the appeal: in the appeal's language, if it is known.
+    with translation.override(appeal.language or translation.get_language()):
+        subject = _("Complaint about the answer to %(number)s") % {"number": appeal.number}
     with transaction.atomic():
         complaint, _code = submit(user, Draft(
             kind=kind.code, agency=superior, language=appeal.language, party=party_key,
-            subject=_("Complaint about the answer to %(number)s") % {"number": appeal.number},
-            text=text), uploads)
+            subject=subject, text=text), uploads)
         if complaint.complaint_about_id is None:
             complaint.complaint_about = appeal
             complaint.save(update_fields=["complaint_about", "updated_at"])

@@ -35,12 +35,14 @@ FIGURE_COLUMNS = (
     ("forwarded", gettext_lazy("Appeals it forwarded to the competent body.")),
     ("answered", gettext_lazy("Appeals it answered.")),
     ("answered_on_time", gettext_lazy("Of those answered, how many within the deadline.")),
-    ("on_time_percent", gettext_lazy("answered_on_time as a percentage of answered.")),
+    ("on_time_percent", gettext_lazy("Of those answered, the share answered on time, in "
+                                     "per cent.")),
     ("median_days", gettext_lazy("The median of the days from registration to the "
                                  "answer.")),
     ("rated", gettext_lazy("Answers their authors rated that month.")),
     ("rated_useful", gettext_lazy("Of those rated, how many the author found useful.")),
-    ("satisfaction_percent", gettext_lazy("rated_useful as a percentage of rated.")),
+    ("satisfaction_percent", gettext_lazy("Of those rated, the share the author found "
+                                          "useful, in per cent.")),
     ("rated_on_time", gettext_lazy("Of those rated, how many the author found on time.")),
 )
 REPORT_COLUMNS = (

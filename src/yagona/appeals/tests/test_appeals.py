@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import translation
 from PIL import Image
 
 from yagona.agencies.models import Agency
@@ -209,6 +210,17 @@ def test_rating_once_and_a_complaint_goes_to_the_superior_linked(desk):
     assert complaint.complaint_about == appeal and complaint.party_id == appeal.party_id
     row = MonthlyFigures.objects.get(agency__code="TAX")
     assert (row.rated, row.rated_useful, row.rated_on_time) == (1, 0, 1)
+
+
+def test_a_complaints_subject_is_in_the_language_of_the_appeal(desk):
+    """Whoever reads it later, in whatever language, reads the author's words."""
+    appeal = send(desk["citizen"], agency="TAX", language="ru")
+    services.assign(desk["tax_operator"], appeal.uuid)
+    services.answer(desk["tax_operator"], appeal.uuid, "No.", code())
+    with translation.override("tg"):
+        complaint = services.complain(desk["citizen"], appeal.uuid, "Ответ пустой.")
+    assert complaint.language == "ru"
+    assert complaint.subject == f"Жалоба на ответ по обращению {appeal.number}"
 
 
 def test_a_merged_duplicate_gets_the_answer_of_the_case_it_repeats(desk):
