@@ -2,7 +2,7 @@
 keeper signs in with the second factor, finds a demo citizen by a name typed in
 plain letters, corrects the record (a missing reason is refused, the typed values
 kept) and sees the change in its history; the citizen sees the corrected record in
-the portal."""
+the portal, takes it as a sealed extract into the wallet and downloads it (it verifies)."""
 
 from pathlib import Path
 
@@ -65,6 +65,18 @@ def test_a_keeper_corrects_a_record_the_citizen_then_sees(pack_code, language, l
     portal.goto(f"{base}/account/registers/")
     assert "Ишкошим" in portal.content()
     accessible(portal, "your data in the state registers")
+    # The corrected record as a sealed extract, in the wallet, verifiable.
+    portal.click("form[action='/account/registers/population/extract/'] button")
+    assert "/account/documents/" in portal.url
+    assert portal.locator(".notice.success[role=status]").count() == 1
+    accessible(portal, "the register's extract in the wallet")
+    with portal.expect_download() as download:
+        portal.click("a[href$='/download/']")
+    portal.goto(f"{base}/verify/")  # as a bank would check the file it was given
+    portal.set_input_files("#f-file", download.value.path())
+    portal.click("main form button[type=submit]")
+    assert "TOTAL_PASSED" in portal.locator("main").inner_text()
+    accessible(portal, "the extract's verification")
     portal.goto(f"{base}/account/data-usage/")
     # The keeper's reads, shown to her by the keeper's role, not by a user name.
     from django.utils import translation

@@ -28,9 +28,24 @@ DOCUMENT_LABELS: dict[str, tuple[str, ...]] = {
         "document_id",
         "page",            # "Page {page} of {pages}"
     ),
+    # What a base register holds about a person, sealed by the agency that keeps it.
+    "extract": (
+        "title",           # "Extract from a state register"
+        "registry",        # the register's name
+        "keeper",          # the agency that keeps it
+        "person_id",       # the person's national ID
+        "changed",         # when the record last changed
+        "issued",          # the date of the extract
+        "record",          # the heading of the record's fields
+        "sealed_by",       # above the seal's band: the keeper's name follows
+        "verify",
+        "document_id",
+        "page",
+    ),
 }
 # Labels filled in when printed: exactly these {names}, no others.
-PLACEHOLDERS: dict[tuple[str, str], set[str]] = {("decision", "page"): {"page", "pages"}}
+PLACEHOLDERS: dict[tuple[str, str], set[str]] = {
+    ("decision", "page"): {"page", "pages"}, ("extract", "page"): {"page", "pages"}}
 
 
 def _fields(text: str) -> set[str] | None:

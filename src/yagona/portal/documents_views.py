@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yagona.agencies import queries as agencies
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
@@ -39,6 +40,16 @@ def documents(request):
         "page": page, "several_holders": len(holders) > 1,
         "rows": [{"document": d, "status": statuses[d.pk], "agency": found.get(d.agency_code),
                   "holder": holders.get((d.holder_kind, d.holder_id), "")} for d in rows]})
+
+
+@require_POST
+@permission(SIGNED_IN)
+def registry_extract(request, code):
+    """A sealed extract of what a register holds about the person, into their wallet."""
+    document = signing.registry_extract(request.user, code)
+    messages.success(request, _("The extract is sealed by the agency that keeps the "
+                                "register and kept in your documents."))
+    return redirect("portal:document", document.uuid)
 
 
 @permission(SIGNED_IN)

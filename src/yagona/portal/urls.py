@@ -34,6 +34,8 @@ urlpatterns = [
     path("account/registers/", account_views.my_registers, name="registers"),
     path("account/registers/<str:code>/report/", account_views.report_wrong_data,
          name="report-wrong-data"),
+    path("account/registers/<str:code>/extract/", documents_views.registry_extract,
+         name="registry-extract"),
     path("account/data-usage/", account_views.data_usage, name="data-usage"),
     path("account/consents/", account_views.consents, name="consents"),
     path("account/documents/", documents_views.documents, name="documents"),

@@ -11,9 +11,13 @@ from yagona.core.text import localized
 from yagona.registries.models import RegistryVersion
 
 
-def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
+def display_rows(schema: RegistryVersion, data: dict, *, marked: bool = True
+                 ) -> list[tuple[str, str]]:
     """(label, text) for each field of a record, in the page's language; a nested object
-    (the identity document, the address) gives one labelled row per subfield."""
+    (the identity document, the address) gives one labelled row per subfield. ``marked``:
+    free text held in another language comes as HTML marked with it (for a page); else
+    plain text (for a document)."""
+    shown = _in_its_language if marked else display_text
     rows = []
     for name in schema.fields:
         if name not in data:
@@ -22,10 +26,10 @@ def display_rows(schema: RegistryVersion, data: dict) -> list[tuple[str, str]]:
         if isinstance(value, dict) and value:
             label = display_label(schema, name)
             rows += [(f"{label}: {display_label(schema, f'{name}.{key}')}",
-                      _in_its_language(schema, f"{name}.{key}", value[key]))
+                      shown(schema, f"{name}.{key}", value[key]))
                      for key in _ordered(schema, name, value)]
         else:
-            rows.append((display_label(schema, name), _in_its_language(schema, name, value)))
+            rows.append((display_label(schema, name), shown(schema, name, value)))
     return rows
 
 

@@ -51,6 +51,7 @@ class SignedDocument(models.Model):
         LETTER = "letter", _("Official letter")  # an agency's correspondence
         RECEIPT = "receipt", _("Delivery receipt")
         APPEAL_ANSWER = "appeal_answer", _("Answer to an appeal")
+        REGISTRY_EXTRACT = "registry_extract", _("Extract from a state register")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -11,6 +11,8 @@ issue and revoke certificates. Other rooms call these; every change is audited.
     create_authorities(actor)                the issuing authorities, once (signing init)
     sign_as_person(user, pdf, ...)           a person's own signature (signing.remote)
     note_reference(user, uuid, reference)    what it is about, once that has a number
+    registry_extract(user, registry_code)    what a base register holds about the person,
+                                            sealed by its keeper, into their wallet
     share(user, uuid, days, label)           a link for someone else, (ShareLink, token)
     revoke_share(user, link_id)              the link stops working at once
     open_share(token, reader=, network=, user_agent=, what=)  a third party's read
@@ -172,6 +174,14 @@ def sign_as_person(user, pdf: bytes, *, kind: str, title: dict, source: str = ""
                      document.uuid, {"kind": kind, "sha256": document.sha256,
                                      "signer": row.serial, "source": source})
     return document
+
+
+def registry_extract(user, registry_code: str) -> SignedDocument:
+    """A sealed extract of the person's record in a base register (``extracts.py``): 404
+    when the register holds none about them; today's, when the record has not changed."""
+    from yagona.signing import extracts  # it seals through this door
+
+    return extracts.issue(user, registry_code)
 
 
 def note_reference(user, uuid, reference: str) -> SignedDocument:

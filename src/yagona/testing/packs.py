@@ -41,6 +41,18 @@ PACK = {
                     "Документ подписан электронной подписью. Проверить его можно по адресу"),
         "document_id": T("Document ID", "Идентификатор документа"),
         "page": T("Page {page} of {pages}", "Страница {page} из {pages}"),
+    }, "extract": {
+        "title": T("Extract from a state register", "Выписка из государственного реестра"),
+        "registry": T("Register", "Реестр"), "keeper": T("Kept by", "Держатель реестра"),
+        "person_id": T("Personal identification number", "Идентификационный номер"),
+        "changed": T("Record last changed", "Дата последнего изменения записи"),
+        "issued": T("Date of the extract", "Дата выдачи выписки"),
+        "record": T("What the register holds", "Сведения реестра"),
+        "sealed_by": T("Sealed by", "Скреплено электронной печатью"),
+        "verify": T("This document is sealed electronically. Verify it at",
+                    "Документ скреплён электронной печатью. Проверить его можно по адресу"),
+        "document_id": T("Document ID", "Идентификатор документа"),
+        "page": T("Page {page} of {pages}", "Страница {page} из {pages}"),
     }},
 }
 AGENCIES = [

@@ -42,18 +42,30 @@ def test_a_label_missing_in_one_language_is_named_with_its_path(tmp_path):
     assert "documents.decision.number" not in text  # the complete labels pass
 
 
+def test_an_extract_label_missing_is_named_too(tmp_path):
+    pack = copy.deepcopy(packs.PACK)
+    del pack["documents"]["extract"]["sealed_by"]
+    pack["documents"]["extract"]["page"]["en"] = "Page {page}"
+    text = problems(tmp_path, pack)
+    assert "pack.yaml: documents.extract.sealed_by: missing" in text
+    assert "pack.yaml: documents.extract.page.en: the text must hold {page} and {pages}" \
+        in text
+
+
 def test_a_pack_without_documents_is_refused(tmp_path):
     pack = {key: value for key, value in packs.PACK.items() if key != "documents"}
-    assert "pack.yaml: documents: expected {decision}" in problems(tmp_path, pack)
+    assert "pack.yaml: documents: expected {decision, extract}" in problems(tmp_path, pack)
     pack["documents"] = {"decision": "labels", "letter": {}}
     text = problems(tmp_path, pack)
     assert "pack.yaml: documents.decision: expected the labels title_approved, " in text
-    assert "pack.yaml: documents.letter: unknown document (known: decision)" in text
+    assert "pack.yaml: documents.letter: unknown document (known: decision, extract)" in text
+    assert "pack.yaml: documents.extract: expected the labels title, registry, " in text
 
 
 @pytest.mark.parametrize("code", ["tj", "az", "uz"])
-def test_the_shipped_packs_label_a_decision_in_each_of_their_languages(code):
+def test_the_shipped_packs_label_each_document_in_each_of_their_languages(code):
     pack = read_pack(Path(settings.COUNTRIES_DIR) / code)  # raises on any gap
-    decision = pack.raw["documents"]["decision"]
-    assert set(decision) == set(DOCUMENT_LABELS["decision"])
-    assert all(set(texts) == set(pack.languages) for texts in decision.values())
+    for kind, labels in DOCUMENT_LABELS.items():
+        template = pack.raw["documents"][kind]
+        assert set(template) == set(labels)
+        assert all(set(texts) == set(pack.languages) for texts in template.values())

@@ -40,7 +40,8 @@ NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_co
              "portal:document-download", "portal:shared-download", "portal:sign-document",
              "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt",
              "backoffice:appeal-photo", "portal:appeal-photo", "portal:appeal-answer",
-             "portal:appeal-tracked-photo", "portal:appeal-tracked-answer"}
+             "portal:appeal-tracked-photo", "portal:appeal-tracked-answer",
+             "portal:registry-extract"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -67,7 +68,8 @@ def samples(s):
         "portal:report-wrong-data": [("citizen", {"code": s.registry})],
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
         "portal:document": [("citizen", {"uuid": s.document.uuid}),
-                            ("citizen", {"uuid": s.signed.signed_document.uuid})],
+                            ("citizen", {"uuid": s.signed.signed_document.uuid}),
+                            ("citizen", {"uuid": s.extract.uuid})],  # a register's
         "portal:shared": [("anonymous", {"token": s.share_token}),
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
@@ -328,6 +330,7 @@ def scene(pack_code):
     from yagona.core.countries import read_yaml
     from yagona.demo import data as demo
     from yagona.registries.models import Record
+    from yagona.signing import services as signing
 
     folder = Path(settings.COUNTRIES_DIR) / pack_code
     load_pack(SYSTEM, folder)
@@ -353,6 +356,7 @@ def scene(pack_code):
     RecoveryCodes.activate(operator)  # so that the official's recovery-code pages show
     centre = User.objects.filter(official_roles__service_centre=True).first()
     document, share_token = _shared_document(citizen, application)
+    extract = signing.registry_extract(citizen, "population")
     signed, to_sign, requests = _signed_application(citizen, data)
     users = {"citizen": citizen, "official": operator, "keeper": keeper, "centre": centre,
              "signed_official": signed.agency.official_roles.filter(role="operator")
@@ -374,7 +378,7 @@ def scene(pack_code):
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
         reset_key="", document=document, share_token=share_token, signed=signed,
-        to_sign=to_sign, sign_requests=requests)
+        extract=extract, to_sign=to_sign, sign_requests=requests)
 
 
 def _correspondence():
