@@ -69,7 +69,7 @@ def samples(s):
         "portal:inbox-read": [("citizen", {"item_id": 1})],  # POST only: 405
         "portal:document": [("citizen", {"uuid": s.document.uuid}),
                             ("citizen", {"uuid": s.signed.signed_document.uuid}),
-                            ("citizen", {"uuid": s.extract.uuid})],  # a register's
+                            ("citizen", {"uuid": s.extract.uuid})],  # a register's extract
         "portal:shared": [("anonymous", {"token": s.share_token}),
                           ("citizen", {"token": s.share_token}),
                           ("anonymous", {"token": "no-such-link"})],  # the 404 page
