@@ -5,6 +5,7 @@ class SigningConfig(AppConfig):
     name = "yagona.signing"
 
     def ready(self):
-        from yagona.signing import pdf_hex
+        from yagona.signing import asn1_names, pdf_hex
 
         pdf_hex.install()
+        asn1_names.install()
