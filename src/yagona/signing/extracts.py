@@ -41,7 +41,7 @@ def issue(user, registry_code: str) -> SignedDocument:
         withdrawn_at__isnull=True).first()
     if already and timezone.localtime(already.issued_at, zone).date() == today:
         return already
-    languages = _languages()
+    languages, template = _languages(), render_extract.extract_template()
     document_id = uuid.uuid4()
     pdf = render_extract.render_extract(render_extract.ExtractFacts(
         document_id=str(document_id), registry_name=registry.name,
@@ -51,13 +51,12 @@ def issue(user, registry_code: str) -> SignedDocument:
         rows=_rows(schema, record.data, languages),
         verify_url=settings.PUBLIC_URL + reverse("portal:verify-document",
                                                  args=[document_id])),
-        render_extract.extract_template(), languages)
-    title = render_extract.extract_template()["title"]
+        template, languages)
     with transaction.atomic():
         document = services.seal(
             pdf, registry.agency, kind=KIND, document_id=document_id,
             title={code: f"{text}: {registry.name.get(code) or registry.display_name}"
-                   for code, text in title.items()},
+                   for code, text in template["title"].items()},
             holder_id=user.username, reference=registry.code, source=source,
             filename=f"{registry.code.lower()}-extract-{today.isoformat()}.pdf")
         audit.record(audit.Actor(user=user), "signing.extract_issued", "signed_document",

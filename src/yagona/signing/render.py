@@ -279,6 +279,19 @@ def _facts_table(rows: list[tuple[str, str, bool]], styles) -> Table:
     return table
 
 
+def heading(agency: str, address: dict, website: str, titles: list[str],
+            languages: list[str], styles) -> list[Flowable]:
+    """The agency as letterhead (its address and website below), a rule, the title in
+    the first language and, smaller, in the others: the top of every issued document."""
+    letterhead = " · ".join(part for part in (_content(address, languages), website) if part)
+    story: list[Flowable] = [_paragraph(agency, styles["agency"])]
+    if letterhead:
+        story.append(_paragraph(letterhead, styles["letterhead"]))
+    story += [Spacer(0, 3 * mm), HRFlowable(width="100%", thickness=1.2, color=colors.black),
+              Spacer(0, 8 * mm), _paragraph(titles[0], styles["title"])]
+    return story + [_paragraph(title, styles["subtitle"]) for title in titles[1:]]
+
+
 def render_decision(facts: DecisionFacts, template: dict, languages: list[str]) -> bytes:
     """The decision as PDF bytes. ``template`` is ``decision_template()``; ``languages``
     the document's languages in order (the state language first, then the reader's when
@@ -289,15 +302,8 @@ def render_decision(facts: DecisionFacts, template: dict, languages: list[str]) 
     title_key = "title_approved" if facts.approved else "title_rejected"
     titles = _texts(template, title_key, languages)
     agency = _content(facts.agency_name, languages)
-    letterhead = " · ".join(part for part in (_content(facts.agency_address, languages),
-                                              facts.agency_website) if part)
-
-    story: list[Flowable] = [_paragraph(agency, styles["agency"])]
-    if letterhead:
-        story.append(_paragraph(letterhead, styles["letterhead"]))
-    story += [Spacer(0, 3 * mm), HRFlowable(width="100%", thickness=1.2, color=colors.black),
-              Spacer(0, 8 * mm), _paragraph(titles[0], styles["title"])]
-    story += [_paragraph(title, styles["subtitle"]) for title in titles[1:]]
+    story = heading(agency, facts.agency_address, facts.agency_website, titles, languages,
+                    styles)
     story += [Spacer(0, 8 * mm), _facts_table([
         (label("number"), facts.number, False),
         (label("date"), format_date(facts.decided_on), False),

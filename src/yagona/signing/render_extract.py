@@ -10,9 +10,8 @@ import datetime
 import functools
 from dataclasses import dataclass
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from yagona.core.countries import active_pack
 from yagona.core.display import format_date
@@ -25,6 +24,7 @@ from yagona.signing.render import (
     _styles,
     _texts,
     build_pdf,
+    heading,
     register_fonts,
 )
 
@@ -56,17 +56,10 @@ def render_extract(facts: ExtractFacts, template: dict, languages: list[str]) ->
     label = functools.partial(_label, template, languages=languages)
     titles = _texts(template, "title", languages)
     keeper = _content(facts.keeper_name, languages)
-    letterhead = " · ".join(part for part in (_content(facts.keeper_address, languages),
-                                              facts.keeper_website) if part)
     registry = " / ".join(dict.fromkeys(_content(facts.registry_name, [code])
                                         for code in languages))
-
-    story: list[Flowable] = [_paragraph(keeper, styles["agency"])]
-    if letterhead:
-        story.append(_paragraph(letterhead, styles["letterhead"]))
-    story += [Spacer(0, 3 * mm), HRFlowable(width="100%", thickness=1.2, color=colors.black),
-              Spacer(0, 8 * mm), _paragraph(titles[0], styles["title"])]
-    story += [_paragraph(title, styles["subtitle"]) for title in titles[1:]]
+    story: list[Flowable] = heading(keeper, facts.keeper_address, facts.keeper_website,
+                                    titles, languages, styles)
     story += [Spacer(0, 8 * mm), _facts_table([
         (label("registry"), registry, True),
         (label("keeper"), keeper, False),
