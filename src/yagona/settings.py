@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "yagona.exchange",
     "yagona.correspondence",
     "yagona.appeals",
+    "yagona.opendata",
     "yagona.notifications",
     "yagona.portal",
     "yagona.backoffice",

@@ -39,6 +39,7 @@ class Role(models.TextChoices):
     REGISTRY_KEEPER = "registry_keeper", _("Registry keeper")
     CLERK = "clerk", _("Registry clerk")  # the chancellery: registers and sends documents
     HEAD = "head", _("Head")  # writes resolutions on incoming documents
+    DATA_PUBLISHER = "data_publisher", _("Data publisher")  # the agency's open data
 
 
 class OfficialRole(models.Model):

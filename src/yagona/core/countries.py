@@ -33,7 +33,8 @@ class PackError(Exception):
 # Every key pack.yaml may hold; a misspelt one is named rather than silently ignored.
 PACK_KEYS = {"code", "name", "languages", "language_info", "currency", "currency_minor_units",
              "money", "fee_units", "time_zone", "person_id", "business_id", "calendar",
-             "registration_number", "phone", "date_format", "search", "documents"}
+             "registration_number", "phone", "date_format", "search", "documents",
+             "opendata"}
 MONEY_DEFAULT = {"symbol": None, "position": "after", "group": "", "decimal": ".",
                  "space": True}
 REGISTRATION_DEFAULT = {"pattern": "{agency}-{year}-{number}", "digits": 6}
@@ -247,6 +248,13 @@ def pack_from_data(data: dict, where: str = "pack.yaml", folder: Path | None = N
             working_days.add(day)
     problems.extend(_format_problems(data, languages, where))
     problems.extend(document_problems(data, languages, where))
+    opendata = data.get("opendata") or {}  # the catalogue's own title (its publisher:
+    if not isinstance(opendata, dict):  # an agency, checked with agencies.yaml)
+        problems.append(f"{where}: opendata: expected {{publisher, title, description}}")
+        opendata = {}
+    for key in ("title", "description"):
+        if key in opendata:
+            check_texts(opendata[key], languages, f"{where}: opendata.{key}", problems)
     if problems:
         raise PackError(problems)
     return CountryPack(

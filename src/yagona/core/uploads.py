@@ -26,13 +26,18 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_upload(upload, accept=DEFAULT_ACCEPT, max_bytes=DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """Return (content type, sha256) of an acceptable upload, else raise FileRejected."""
+def check_size(upload, max_bytes: int) -> None:
+    """A file was chosen, and it is not too big; else FileRejected."""
     if upload is None or not upload.size:
         raise FileRejected(_("Choose a file to upload."))
     if upload.size > max_bytes:
         raise FileRejected(_("The file must be smaller than %(size)s MB.")
                            % {"size": round(max_bytes / 1024 / 1024, 1)})
+
+
+def check_upload(upload, accept=DEFAULT_ACCEPT, max_bytes=DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Return (content type, sha256) of an acceptable upload, else raise FileRejected."""
+    check_size(upload, max_bytes)
     upload.seek(0)
     content_type = sniff(upload.read(16))
     if content_type is None or content_type not in accept:

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from yagona.portal import (
     account_views,
     appeal_pages,
     appeal_views,
+    data_views,
     documents_views,
     open_data_views,
     problem_views,
@@ -72,6 +73,21 @@ urlpatterns = [
     path("verify/", verify_views.verify, name="verify"),
     path("verify/<uuid:uuid>/", verify_views.verify_document, name="verify-document"),
     path("language/<str:code>/", views.set_language, name="set-language"),
+    # The open data catalogue (opendata): datasets, files, versions, requests for data.
+    path("data/", data_views.catalogue_page, name="data"),
+    path("data/requests/", data_views.requests_page, name="data-requests"),
+    re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf|xml)$", data_views.dcat_catalogue,
+            name="dcat"),
+    path("data/requests/new/", data_views.request_form, name="data-request"),
+    path("data/<slug:name>/", data_views.dataset_page, name="dataset"),
+    path("data/<slug:name>/resources/<uuid:resource>/", data_views.resource_page,
+         name="data-resource"),
+    path("data/<slug:name>/resources/<uuid:resource>/download", data_views.download,
+         name="data-download"),
+    path("data/<slug:name>/versions/<int:number>/", data_views.version_page,
+         name="data-version"),
+    path("data/<slug:name>/versions/<int:number>/<uuid:resource>/download",
+         data_views.version_download, name="data-version-download"),
     # Appeals in public: the figures, the open data, the map of problem reports.
     path("statistics/appeals/", open_data_views.statistics, name="appeal-statistics"),
     path("open-data/appeals/", open_data_views.open_data, name="open-data"),

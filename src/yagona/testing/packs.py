@@ -14,6 +14,8 @@ PACK = {
     "currency": "XTS",
     "currency_minor_units": 2,
     "time_zone": "Asia/Dushanbe",
+    "opendata": {"publisher": "REG", "title": T("Open data of Testland"),
+                 "description": T("What Testland's agencies publish.")},
     "person_id": {"label": T("Personal number"), "pattern": "^[0-9]{8}$",
                   # Luhn, declared: weights from the right 2, 1, 2 ...; products' digits
                   # summed; the check digit tops the sum up to a multiple of 10.

@@ -1,0 +1,214 @@
+"""The open data catalogue in the portal (/data/): search with facets that work as plain
+links (no script needed), a dataset's page with its resources and versions, a preview
+of tabular files, downloads (of today's files and of each version's), and the requests
+for data with the agencies' answers. Reads through ``opendata.queries``; a request is
+sent through ``opendata.services``."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from yagona.agencies import queries as agencies
+from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
+from yagona.opendata import dcat, files
+from yagona.opendata import queries as catalogue
+from yagona.opendata import services as opendata
+from yagona.opendata.vocabulary import FORMATS, FREQUENCIES, LICENCES, THEMES
+
+PAGE_SIZE = 20
+SORTS = {  # the page's choices: value -> (CKAN's sort, label)
+    "relevance": ("score desc, metadata_modified desc", gettext_lazy("Best match")),
+    "modified": ("metadata_modified desc", gettext_lazy("Recently updated")),
+    "created": ("metadata_created desc", gettext_lazy("Newest")),
+    "name": ("name asc", gettext_lazy("Name")),
+}
+
+
+def _facet_label(kind: str, value: str, agency_names: dict) -> str:
+    if kind == "organization":
+        return agency_names.get(value, value)
+    if kind == "groups":
+        return str(THEMES.get(value.upper(), value))
+    if kind == "license_id":
+        return LICENCES.get(value, (value,))[0]
+    return value
+
+
+def _with(query: list, kind: str, value: str, on: bool) -> str:
+    """The query string with (kind, value) added or taken away, back to page 1."""
+    pairs = [(k, v) for k, v in query if k != "page" and (k, v) != (kind, value)]
+    if on:
+        pairs.append((kind, value))
+    return urlencode(pairs)
+
+
+@permission(PUBLIC)
+def catalogue_page(request):
+    query = [(k, v) for k, v in request.GET.items() if v]
+    filters = [(kind, value) for kind in catalogue.FACET_FIELDS
+               for value in request.GET.getlist(kind) if value]
+    sort = request.GET.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    q = request.GET.get("q", "")[:200]
+    results = catalogue.search(q, filters, SORTS[sort][0], PAGE_SIZE,
+                               (page - 1) * PAGE_SIZE, facet_limit=15,
+                               tag_language=translation.get_language())
+    agency_names = {a.code.lower(): a.display_name for a in agencies.active_agencies()}
+    facets = [
+        {"kind": kind, "title": title, "items": [
+            {"label": _facet_label(kind, value, agency_names), "count": count,
+             "on": (kind, value) in filters,
+             "link": _with(query, kind, value, (kind, value) not in filters)}
+            for value, count in results.facets.get(kind, [])]}
+        for kind, title in (("organization", _("Agency")), ("groups", _("Theme")),
+                            ("res_format", _("Format")), ("license_id", _("Licence")),
+                            ("tags", _("Keyword")))
+    ]
+    chosen = [{"label": _facet_label(kind, value, agency_names),
+               "link": _with(query, kind, value, False)} for kind, value in filters]
+    pages = (results.count + PAGE_SIZE - 1) // PAGE_SIZE
+    return render(request, "portal/data/catalogue.html", {
+        "q": q, "results": results, "facets": facets, "chosen": chosen,
+        "sorts": [(value, label) for value, (_sort, label) in SORTS.items()], "sort": sort,
+        "page": page, "pages": pages, "counts": catalogue.counts(),
+        "previous": _page_link(query, page - 1) if page > 1 else "",
+        "next": _page_link(query, page + 1) if page < pages else "",
+    })
+
+
+def _page_link(query, page: int) -> str:
+    return urlencode([(k, v) for k, v in query if k != "page"] + [("page", page)])
+
+
+def _dataset(name: str):
+    dataset = catalogue.public_dataset(name)
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+@permission(PUBLIC)
+def dataset_page(request, name):
+    dataset = _dataset(name)
+    return render(request, "portal/data/dataset.html", {
+        "dataset": dataset, "resources": catalogue.resources(dataset),
+        "versions": catalogue.versions(dataset),
+        "themes": [(code, THEMES[code]) for code in dataset.themes if code in THEMES],
+        "licence": LICENCES.get(dataset.licence), "frequency": FREQUENCIES.get(
+            dataset.frequency, ""),
+        "requests": dataset.requests.all(),
+    })
+
+
+def _resource(dataset, resource_id):
+    resource = next((r for r in catalogue.resources(dataset) if r.uuid == resource_id),
+                    None)
+    if resource is None:
+        raise Http404
+    return resource
+
+
+@permission(PUBLIC)
+def resource_page(request, name, resource):
+    dataset = _dataset(name)
+    found = _resource(dataset, resource)
+    header, rows, more = [], [], False
+    if found.stored and FORMATS[found.format].tabular:
+        header, rows, more = files.preview(found.stored, found.format)
+    return render(request, "portal/data/resource.html", {
+        "dataset": dataset, "resource": found, "header": header, "rows": rows,
+        "more": more, "preview_rows": files.PREVIEW_ROWS,
+    })
+
+
+def _file_response(stored, filename: str):
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename,
+                            content_type=stored.media_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission(PUBLIC)
+def download(request, name, resource):
+    dataset = _dataset(name)
+    found = _resource(dataset, resource)
+    if found.stored is None:
+        raise Http404
+    return _file_response(found.stored, f"{dataset.name}-{found.position + 1}."
+                                        f"{found.format.lower()}")
+
+
+@permission(PUBLIC)
+def version_page(request, name, number):
+    dataset = _dataset(name)
+    version = catalogue.version(dataset, number)
+    if version is None:
+        raise Http404
+    return render(request, "portal/data/version.html", {
+        "dataset": dataset, "version": version,
+        "themes": [THEMES[code] for code in version.snapshot.get("themes", [])
+                   if code in THEMES],
+    })
+
+
+@permission(PUBLIC)
+def version_download(request, name, number, resource):
+    """A file as a version published it, though it may have been replaced since."""
+    dataset = _dataset(name)
+    version = catalogue.version(dataset, number)
+    entry = next((r for r in (version.snapshot.get("resources", []) if version else [])
+                  if r["uuid"] == str(resource) and r.get("sha256")), None)
+    stored = catalogue.stored_file(entry["sha256"]) if entry else None
+    if stored is None:
+        raise Http404
+    return _file_response(stored, f"{dataset.name}-v{number}.{entry['format'].lower()}")
+
+
+@permission(PUBLIC)
+def dcat_catalogue(request, fmt):
+    """The catalogue in DCAT-AP 3.0, a page at a time (?page=N), in Turtle, JSON-LD or
+    RDF/XML: what data.europa.eu and ckanext-dcat harvest."""
+    page = request.GET.get("page", "1")
+    base = request.build_absolute_uri("/").rstrip("/")
+    graph = dcat.catalogue_page(base, int(page) if page.isdigit() else 0,
+                                request.build_absolute_uri(request.path))
+    if graph is None:
+        raise Http404
+    return HttpResponse(graph.serialize(format=dcat.FORMATS_OUT[fmt]),
+                        content_type=f"{dcat.MEDIA_TYPES[fmt]}; charset=utf-8")
+
+
+@permission(PUBLIC)
+def requests_page(request):
+    return render(request, "portal/data/requests.html", {
+        "requests": catalogue.public_requests()})
+
+
+@require_http_methods(["GET", "POST"])
+@permission(SIGNED_IN)
+def request_form(request):
+    """Ask for data that is not published yet; the request is public, the name is not."""
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("title", "description", "agency")}
+        try:
+            opendata.request_dataset(request.user, values["title"], values["description"],
+                                     values["agency"])
+        except ValidationError as error:
+            errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+        else:
+            messages.success(request, _("Your request is published. The agency's answer "
+                                        "will appear beside it."))
+            return redirect("portal:data-requests")
+    return render(request, "portal/data/request_form.html", {
+        "errors": errors, "values": values, "agencies": agencies.active_agencies()},
+        status=400 if errors else 200)
