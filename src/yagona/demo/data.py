@@ -1,6 +1,6 @@
 """Demo data: the pack's demo people (demo.yaml), sample applications in every status, the
-registry offices' correspondence (demo/correspondence.py) and citizens' appeals
-(demo/appeals.py).
+registry offices' correspondence (demo/correspondence.py), citizens' appeals
+(demo/appeals.py) and the agencies' open datasets (demo/opendata.py).
 
 Only for embedded mode: the demo password and TOTP secret are public.
 """
@@ -26,6 +26,7 @@ from yagona.core.audit import SYSTEM
 from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
 from yagona.demo.appeals import load_appeals
 from yagona.demo.correspondence import load_correspondence
+from yagona.demo.opendata import load_datasets
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password-2026"
@@ -124,8 +125,8 @@ def example_answers(form: FormDefinition, person_ids: list[str], rng: random.Ran
 
 
 def load_demo(stdout=None) -> dict:
-    """Create the demo people, roles, mandates, applications, correspondence and appeals.
-    Idempotent."""
+    """Create the demo people, roles, mandates, applications, correspondence, appeals and
+    open datasets. Idempotent."""
     if settings.PRODUCTION:
         raise RuntimeError("demo data is refused in production mode")
     data = read_yaml(pack_dir() / "demo.yaml") or {}
@@ -171,9 +172,11 @@ def load_demo(stdout=None) -> dict:
         _sample_applications(data, people)
     documents = load_correspondence(data, people, current_code)
     appeals = load_appeals(data, people, spare_codes)
+    opendata = load_datasets(data, people)
     _registry_data(data)
     return {"citizens": data.get("citizens", []), "officials": data.get("officials", []),
-            "documents": documents, "appeals": appeals}
+            "documents": documents, "appeals": appeals, "datasets": opendata["datasets"],
+            "opendata": opendata}
 
 
 def _registry_data(data: dict) -> None:

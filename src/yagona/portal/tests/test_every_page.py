@@ -41,7 +41,10 @@ NOT_PAGES = {"portal:download", "backoffice:download", "mfa_download_recovery_co
              "backoffice:signed-copy", "backoffice:document-file", "backoffice:document-receipt",
              "backoffice:appeal-photo", "portal:appeal-photo", "portal:appeal-answer",
              "portal:appeal-tracked-photo", "portal:appeal-tracked-answer",
-             "portal:registry-extract"}
+             "portal:registry-extract", "portal:data-download", "portal:data-version-download",
+             "backoffice:resource-add", "backoffice:resource-replace",
+             "backoffice:resource-remove", "backoffice:dataset-publish",
+             "backoffice:dataset-withdraw", "backoffice:data-request-answer"}
 # Who opens a page without arguments, by its part of the site.
 DEFAULT_USERS = {"portal": ("anonymous", "citizen"), "backoffice": ("official", "admin"),
                  "accounts": ("citizen", "official"), "pki": ("anonymous",),
@@ -139,6 +142,17 @@ def samples(s):
                               s.office_appeals.items() if name != "reception"] + [
                                   ("supervisor", {"uuid": s.office_appeals[name]})
                                   for name in ("full", "near")],
+        # Open data: a demo dataset, its file (previewed) and its link, its first version;
+        # the catalogue in Turtle (fetched); its agency's publisher at work, on a draft too.
+        "portal:dataset": [("anonymous", {"name": s.data.dataset.name})],
+        "portal:data-resource": [("anonymous", {"name": s.data.dataset.name,
+                                                "resource": r.uuid}) for r in s.data.resources],
+        "portal:data-version": [("anonymous", {"name": s.data.dataset.name, "number": 1})],
+        "portal:dcat": [("anonymous", {"fmt": "ttl"})],
+        "backoffice:data": [("publisher", {"code": s.data.agency})],
+        "backoffice:dataset-new": [("publisher", {"code": s.data.agency})],
+        "backoffice:dataset": [("publisher", {"code": s.data.agency, "name": name})
+                               for name in (s.data.dataset.name, s.data.draft.name)],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
         **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
@@ -370,15 +384,37 @@ def scene(pack_code):
         username=data["citizens"][1]["person_id"]), operator, users["supervisor"],
         demo.current_code)
     appeals = appeal_scene(citizen, data.get("texts") or {})
+    open_data = _open_data()
+    users["publisher"] = open_data.publisher
     return SimpleNamespace(
-        appeals=appeals, office_appeals=office_appeals, office=office, letter=letter,
-        letter_draft=letter_draft,
+        data=open_data, appeals=appeals, office_appeals=office_appeals, office=office,
+        letter=letter, letter_draft=letter_draft,
         users=users, application=application, draft=draft, service=application.service,
         agency=application.agency, registry="population", record=record.uuid,
         page_id=form.pages[0].id if form.pages else "none",
         email_key=EmailConfirmationHMAC(email).key, uidb36=user_pk_to_url_str(citizen),
         reset_key="", document=document, share_token=share_token, signed=signed,
         extract=extract, to_sign=to_sign, sign_requests=requests)
+
+
+def _open_data():
+    """A demo dataset with a file and a link if one has both (else a file), and a draft
+    of its agency's data publisher."""
+    from yagona.accounts.models import User
+    from yagona.opendata import queries
+    from yagona.opendata import services as opendata
+
+    datasets = queries.search(rows=100, sort="name asc").datasets
+    dataset = next((d for d in datasets if {bool(r.stored) for r in d.resources.all()}
+                    == {True, False}), datasets[0])
+    resources = list(dataset.resources.all())
+    publisher = User.objects.filter(official_roles__role="data_publisher",
+                                    official_roles__agency=dataset.agency).first()
+    draft = opendata.create_dataset(publisher, dataset.agency.code, {
+        "name": "scene-draft", "title": dataset.title, "licence": "CC0-1.0",
+        "frequency": "NEVER"})
+    return SimpleNamespace(dataset=dataset, resources=resources, publisher=publisher,
+                           agency=dataset.agency.code, draft=draft)
 
 
 def _correspondence():

@@ -5,8 +5,8 @@ from yagona.demo.correspondence import DemoError
 
 
 class Command(BaseCommand):
-    help = ("Load the demo people, sample applications, correspondence and appeals of the "
-            "active pack (embedded mode).")
+    help = ("Load the demo people, sample applications, correspondence, appeals and open "
+            "datasets of the active pack (embedded mode).")
 
     def handle(self, *args, **options):
         try:
@@ -37,5 +37,10 @@ class Command(BaseCommand):
             for key, tracking in appeals["tracking"].items():
                 out(f"  anonymous report '{key}': its tracking code is {tracking} (shown only "
                     "now, as to its author)")
+        opendata = loaded.get("opendata") or {}
+        if opendata.get("datasets") or opendata.get("requests"):
+            out(f"Open data: {opendata['datasets']} demo datasets of {opendata['agencies']} "
+                f"agencies published by their data publishers, {opendata['requests']} "
+                "requests for data (/data/, /data/requests/).")
         out(f"Officials' second factor: TOTP secret {demo.DEMO_TOTP_SECRET} (add it to an "
             f"authenticator app), or run 'yagona demo-code' (now: {code}).")
