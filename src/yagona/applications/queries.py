@@ -6,14 +6,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
 from yagona.accounts.queries import valid_mandates
-from yagona.applications.models import Application, Channel, StatusChange
+from yagona.applications.models import Application, Channel, Rating, StatusChange
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
 from yagona.core.countries import active_pack
@@ -249,3 +250,63 @@ def _bucket_end(start: date, timeframe: str) -> date:
     if timeframe == "year":
         return start.replace(month=12, day=31)
     return start
+
+
+# --- public figures (opendata publishes them; aggregates, never a person) --------------
+
+
+GROUPS = ("agency", "service", "channel")
+
+
+def monthly_figures(since: date, by=GROUPS) -> list[dict]:
+    """Applications submitted from ``since`` on, by month of submission (the pack's zone)
+    and the ``by`` of GROUPS: submitted, decided, approved, rejected, decided within the
+    legal deadline, and the median days from submission to decision. Read in one pass of
+    the rows (a daily job's work, not a page's)."""
+    zone = active_pack().zone
+    groups: dict[tuple, dict] = {}
+    rows = (Application.objects.filter(submitted_at__gte=datetime.combine(
+        since, time.min, tzinfo=zone)).order_by().values_list(
+        "submitted_at", "decided_at", "due_date", "status", "agency__code", "service__code",
+        "channel").iterator(chunk_size=5000))
+    for submitted, decided, due, status, *keys in rows:
+        named = dict(zip(GROUPS, keys, strict=True))
+        month = submitted.astimezone(zone).strftime("%Y-%m")
+        group = groups.setdefault((month, *(named[key] for key in by)), {
+            "submitted": 0, "decided": 0, "approved": 0, "rejected": 0, "on_time": 0,
+            "days": []})
+        group["submitted"] += 1
+        if decided and status in (Status.APPROVED, Status.REJECTED):
+            group["decided"] += 1
+            group[status] += 1
+            day = decided.astimezone(zone).date()
+            group["on_time"] += bool(due and day <= due)
+            group["days"].append((day - submitted.astimezone(zone).date()).days)
+    return [{"month": key[0], **dict(zip(by, key[1:], strict=True)),
+             **{name: value for name, value in group.items() if name != "days"},
+             "median_days": _median(group["days"])}
+            for key, group in sorted(groups.items())]
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    middle = len(values) // 2
+    return float(values[middle]) if len(values) % 2 else (values[middle - 1] +
+                                                          values[middle]) / 2
+
+
+def monthly_ratings(since: date, by=("service", "channel")) -> list[dict]:
+    """Ratings from ``since`` on, by month and ``by`` (service, channel): how many, their
+    total score and how many were 4 or 5 (satisfied). Ratings hold no person."""
+    fields = {"service": "service__code", "channel": "channel"}
+    rows = (Rating.objects.filter(rated_on__gte=since)
+            .annotate(month=TruncMonth("rated_on"))
+            .values("month", *(fields[key] for key in by))
+            .annotate(ratings=Count("id"), total=Sum("score"),
+                      satisfied=Count("id", filter=Q(score__gte=4)))
+            .order_by("month", *(fields[key] for key in by)))
+    return [{"month": row["month"].strftime("%Y-%m"),
+             **{key: row[fields[key]] for key in by}, "ratings": row["ratings"],
+             "score": row["total"], "satisfied": row["satisfied"]} for row in rows]

@@ -27,6 +27,7 @@ from yagona.core.countries import PackError, active_pack, pack_dir, read_yaml
 from yagona.demo.appeals import load_appeals
 from yagona.demo.correspondence import load_correspondence
 from yagona.demo.opendata import load_datasets
+from yagona.opendata import own_data
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password-2026"
@@ -173,6 +174,7 @@ def load_demo(stdout=None) -> dict:
     documents = load_correspondence(data, people, current_code)
     appeals = load_appeals(data, people, spare_codes)
     opendata = load_datasets(data, people)
+    own_data.refresh()  # the platform's own figures, as the daily job writes them
     _registry_data(data)
     return {"citizens": data.get("citizens", []), "officials": data.get("officials", []),
             "documents": documents, "appeals": appeals, "datasets": opendata["datasets"],

@@ -27,7 +27,7 @@ def _text(data: bytes) -> str:
         raise FileRejected(_("The file must be text in UTF-8.")) from None
 
 
-def _check_csv(data: bytes) -> None:
+def _check_csv(data: bytes, allow_empty: bool = False) -> None:
     rows = csv.reader(io.StringIO(_text(data), newline=""))
     try:
         header = next(rows, None)
@@ -43,7 +43,7 @@ def _check_csv(data: bytes) -> None:
     except csv.Error as error:
         raise FileRejected(_("The file is not a valid CSV file: %(error)s")
                            % {"error": error}) from None
-    if not rows_seen:
+    if not rows_seen and not allow_empty:
         raise FileRejected(_("The file has a header but no rows of data."))
 
 
@@ -83,15 +83,19 @@ CHECKS = {"CSV": _check_csv, "JSON": _check_json, "GEOJSON": lambda data: _check
     data, geo=True), "XLSX": _check_xlsx, "XML": _check_xml, "PDF": _check_pdf}
 
 
-def store(upload, file_format: str, max_bytes: int) -> StoredFile:
+def store(upload, file_format: str, max_bytes: int, generated: bool = False) -> StoredFile:
     """Check an upload against its format and keep it (once per content); inside the
-    caller's transaction. Raises FileRejected with a message for the publisher."""
+    caller's transaction. Raises FileRejected with a message for the publisher. A table
+    the platform generates may have no rows yet (no ratings this year)."""
     if file_format not in UPLOAD_FORMATS:
         raise FileRejected(_("Choose the file's format."))
     check_size(upload, max_bytes)
     upload.seek(0)
     data = upload.read()
-    CHECKS[file_format](data)
+    if generated and file_format == "CSV":
+        _check_csv(data, allow_empty=True)
+    else:
+        CHECKS[file_format](data)
     digest = hashlib.sha256(data).hexdigest()
     existing = StoredFile.objects.filter(sha256=digest).first()
     if existing:

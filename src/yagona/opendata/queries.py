@@ -3,6 +3,8 @@
 publish, the latest changes, and the requests for data. Only published datasets are
 found; a withdrawn one is still shown by name, with why."""
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC as dt_utc
@@ -16,6 +18,7 @@ from yagona.agencies.models import Agency
 from yagona.core.countries import active_pack
 from yagona.core.identifiers import is_uuid
 from yagona.core.normalize import transliteration, words
+from yagona.opendata import files
 from yagona.opendata.models import (
     Dataset,
     DatasetRequest,
@@ -226,6 +229,17 @@ def datasets_of(agencies) -> list[Dataset]:
 def agency_dataset(agency, name: str) -> Dataset | None:
     """Any dataset of the agency by name, a draft too (the back office)."""
     return Dataset.objects.filter(agency=agency, name=name).select_related("agency").first()
+
+
+def table_of(name: str) -> list[dict]:
+    """The rows of a published dataset's first CSV file (the dashboard reads the
+    platform's own figures so), [] when there is none."""
+    dataset = public_dataset(name, include_withdrawn=False)
+    first = dataset and dataset.resources.filter(format="CSV", stored__isnull=False) \
+        .select_related("stored").first()
+    if not first:
+        return []
+    return list(csv.DictReader(io.StringIO(files.read(first.stored).decode("utf-8-sig"))))
 
 
 def counts() -> dict:

@@ -6,6 +6,7 @@ that what was published stays citable and its files downloadable."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -58,7 +59,8 @@ def _open(user, name: str) -> Dataset:
 
 
 def _actor(user, dataset: Dataset) -> audit.Actor:
-    return audit.Actor(user=user, agency=dataset.agency.code)
+    return audit.Actor(user=user, agency=dataset.agency.code,
+                       system="" if user else "opendata")  # the platform's own figures
 
 
 def _changed(user, dataset: Dataset, change: str, note: str = "") -> None:
@@ -152,11 +154,11 @@ def add_resource(user, name: str, *, title, file_format: str, upload=None, url: 
     return resource
 
 
-def _store(upload, file_format: str):
+def _store(upload, file_format: str, generated: bool = False):
     if file_format not in UPLOAD_FORMATS:
         raise ValidationError({"format": _("Files of this format are given as links.")})
     try:
-        return files.store(upload, file_format, settings.YAGONA_MAX_UPLOAD_BYTES)
+        return files.store(upload, file_format, settings.YAGONA_MAX_UPLOAD_BYTES, generated)
     except FileRejected as error:
         raise ValidationError({"file": str(error)}) from None
 
@@ -294,3 +296,49 @@ def answer_request(user, uuid, state: str, answer: str, dataset_name: str = "",
                      "opendata.request_answered", "data_request", request.uuid,
                      {"state": state, "dataset": dataset_name})
     return request
+
+
+def publish_generated(agency_code: str, name: str, fields: dict, tables: list) -> Dataset:
+    """The platform's own datasets (``own_data``): made or brought up to date by the
+    system, as the agency that publishes the catalogue. ``tables``: [(title per language,
+    format, bytes)], one resource each; a file is replaced only when its content changed,
+    and a dataset nothing changed in makes no new version."""
+    agency = Agency.objects.get(code=agency_code)
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().filter(name=name).first()
+        if dataset is not None and dataset.state == Dataset.State.WITHDRAWN:
+            return dataset  # withdrawn by a person: not brought back by a job
+        if dataset is None:
+            dataset = _create(None, agency, metadata.clean({**fields, "name": name},
+                                                          creating=True))
+        else:
+            cleaned = metadata.clean(fields, creating=False)
+            changed = [f for f, value in cleaned.items() if getattr(dataset, f) != value]
+            for field in changed:
+                setattr(dataset, field, cleaned[field])
+            if changed:
+                _changed(None, dataset, Change.DESCRIPTION)
+        resources = list(dataset.resources.select_related("stored"))
+        for position, (title, file_format, data) in enumerate(tables):
+            stored = _store(SimpleUploadedFile(f"{name}.{file_format.lower()}", data),
+                            file_format, generated=True)
+            if position < len(resources):
+                resource = resources[position]
+                if resource.stored_id == stored.pk:
+                    continue
+                resource.stored, resource.name, resource.format = stored, title, file_format
+                resource.save()
+                change = Change.FILE_REPLACED
+            else:
+                Resource.objects.create(dataset=dataset, name=title, format=file_format,
+                                        stored=stored, position=position)
+                change = Change.RESOURCE_ADDED
+            audit.record(_actor(None, dataset), "opendata.generated", "dataset",
+                         dataset.uuid, {"sha256": stored.sha256, "position": position})
+            _changed(None, dataset, change)
+        if dataset.state != Dataset.State.PUBLISHED:
+            dataset.state, dataset.published_at = Dataset.State.PUBLISHED, timezone.now()
+            audit.record(_actor(None, dataset), "opendata.published", "dataset",
+                         dataset.uuid, {"name": name})
+            _changed(None, dataset, Change.PUBLISHED)
+    return dataset

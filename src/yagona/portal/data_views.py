@@ -4,23 +4,25 @@ of tabular files, downloads (of today's files and of each version's), and the re
 for data with the agencies' answers. Reads through ``opendata.queries``; a request is
 sent through ``opendata.services``."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yagona.agencies import queries as agencies
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
-from yagona.opendata import dcat, files
+from yagona.opendata import dcat, files, own_data
 from yagona.opendata import queries as catalogue
 from yagona.opendata import services as opendata
 from yagona.opendata.vocabulary import FORMATS, FREQUENCIES, LICENCES, THEMES
+from yagona.portal import charts
 
 PAGE_SIZE = 20
 SORTS = {  # the page's choices: value -> (CKAN's sort, label)
@@ -185,6 +187,49 @@ def dcat_catalogue(request, fmt):
         raise Http404
     return HttpResponse(graph.serialize(format=dcat.FORMATS_OUT[fmt]),
                         content_type=f"{dcat.MEDIA_TYPES[fmt]}; charset=utf-8")
+
+
+def _number(text: str):
+    """A figure of the CSV: None where it was left empty (too few to publish)."""
+    return float(text) if text not in ("", None) else None
+
+
+@permission(PUBLIC)
+def dashboard(request):
+    """The one window in figures: the last twelve months of the platform's own dataset
+    (own_data.FIGURES), four charts, each beside its table."""
+    rows = catalogue.table_of(own_data.FIGURES)[-12:]
+    months = [{**row, "label": formats.date_format(date.fromisoformat(row["month"] + "-01"),
+                                                  "M\nY")} for row in rows]
+    labels = [m["label"] for m in months]
+
+    def values(column):
+        return [_number(m[column]) for m in months]
+
+    charts_by_kind = {
+        "submitted": charts.bar_chart(
+            "submitted", _("Applications by month: online and at service centres"),
+            _("Bars per month: online (plain) and at service centres (hatched). The table "
+              "beside gives the figures."), labels,
+            [(_("Online"), values("submitted_online"), charts.BLUE),
+             (_("At a service centre"), values("submitted_assisted"), charts.GREEN)]),
+        "take_up": charts.bar_chart(
+            "take-up", _("Digital take-up by month (%)"),
+            _("One bar per month: the share of the applications made online."), labels,
+            [(_("Online"), values("digital_take_up_percent"), charts.BLUE)], percent=True),
+        "on_time": charts.bar_chart(
+            "on-time", _("Decided within the legal deadline, by month (%)"),
+            _("One bar per month: the share of the decisions taken within the deadline."),
+            labels, [(_("On time"), values("decided_on_time_percent"), charts.GREEN)],
+            percent=True),
+        "satisfied": charts.bar_chart(
+            "satisfied", _("Satisfied users, by month (%)"),
+            _("One bar per month: the share of ratings of 4 or 5 out of 5."), labels,
+            [(_("Satisfied"), values("satisfied_percent"), charts.BLUE)], percent=True),
+    }
+    return render(request, "portal/data/dashboard.html", {
+        "months": months, "charts": charts_by_kind, "min_cell": own_data.MIN_CELL,
+        "dataset": catalogue.public_dataset(own_data.FIGURES, include_withdrawn=False)})
 
 
 @permission(PUBLIC)

@@ -76,6 +76,7 @@ urlpatterns = [
     # The open data catalogue (opendata): datasets, files, versions, requests for data.
     path("data/", data_views.catalogue_page, name="data"),
     path("data/requests/", data_views.requests_page, name="data-requests"),
+    path("data/dashboard/", data_views.dashboard, name="data-dashboard"),
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf|xml)$", data_views.dcat_catalogue,
             name="dcat"),
     path("data/requests/new/", data_views.request_form, name="data-request"),

@@ -1,0 +1,191 @@
+"""The platform publishes itself (issue 13, point 4): the service catalogue, the
+applications by month, agency, service and channel, and the users' ratings, as open
+datasets of the agency that publishes the catalogue (pack.yaml ``opendata.publisher``),
+refreshed by a daily job (``tasks.py``) and by ``yagona opendata-refresh``.
+
+Only aggregates leave, and a count under MIN_CELL is left empty (with what is derived
+from it), so that no person can be singled out by a rare service in a small month; the
+datasets' descriptions say so. The portal's dashboard (/data/dashboard/) reads these
+same files."""
+
+import csv
+import io
+from datetime import date
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from yagona.applications import queries as applications
+from yagona.catalogue import queries as catalogue
+from yagona.core.countries import active_pack
+from yagona.core.text import localized
+from yagona.opendata import services
+
+MIN_CELL = 5  # the least count published; fewer is an empty cell
+YEARS = 3  # how far back the figures reach
+SERVICES, APPLICATIONS, RATINGS, FIGURES = (
+    "platform-services", "platform-applications-by-month", "platform-ratings-by-month",
+    "platform-figures-by-month")
+APPLICATION_COLUMNS = ("month", "agency_code", "service_code", "channel", "submitted",
+                       "decided", "approved", "rejected", "decided_on_time", "median_days")
+RATING_COLUMNS = ("month", "service_code", "channel", "ratings", "average_score",
+                  "satisfied_percent")
+FIGURE_COLUMNS = ("month", "submitted", "submitted_online", "submitted_assisted",
+                  "digital_take_up_percent", "decided", "decided_on_time_percent",
+                  "median_days", "ratings", "average_score", "satisfied_percent")
+
+
+def _each_language(make) -> dict:
+    """{language: make()} with each of the pack's languages active in turn."""
+    texts = {}
+    for language in active_pack().languages:
+        with translation.override(language):
+            texts[language] = str(make())
+    return texts
+
+
+def _csv(columns, rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _cell(count: int):
+    """A count as published: none (0) or at least MIN_CELL, else empty."""
+    return count if count == 0 or count >= MIN_CELL else ""
+
+
+def service_rows() -> list[list]:
+    language = active_pack().languages[0]
+    return [[s.code, localized(s.name, language), s.agency.code, int(s.online),
+             s.fee_minor, s.processing_days,
+             " ".join(sorted(e.code for e in s.life_events.all()))]
+            for s in catalogue.active_services().select_related("agency")
+            .prefetch_related("life_events").order_by("code")]
+
+
+def application_rows(since: date) -> list[list]:
+    """A row per month, agency, service and channel; what rests on fewer than MIN_CELL
+    applications is empty, and approvals and refusals both when either is small (the
+    other would tell it)."""
+    rows = []
+    for f in applications.monthly_figures(since):
+        row = [f["month"], f["agency"], f["service"], f["channel"]]
+        if f["submitted"] < MIN_CELL:
+            rows.append(row + [""] * 6)
+        elif f["decided"] < MIN_CELL:
+            rows.append(row + [f["submitted"]] + [""] * 5)
+        else:
+            outcomes = [f["approved"], f["rejected"]]
+            if any(_cell(n) == "" for n in outcomes):
+                outcomes = ["", ""]
+            rows.append(row + [f["submitted"], f["decided"], *outcomes, f["on_time"],
+                               f["median_days"]])
+    return rows
+
+
+def rating_rows(since: date) -> list[list]:
+    return [[r["month"], r["service"], r["channel"], r["ratings"],
+             round(r["score"] / r["ratings"], 2), round(100 * r["satisfied"] / r["ratings"], 1)]
+            if r["ratings"] >= MIN_CELL else
+            [r["month"], r["service"], r["channel"], "", "", ""]
+            for r in applications.monthly_ratings(since)]
+
+
+def _percent(part: int, whole: int):
+    return round(100 * part / whole, 1) if whole >= MIN_CELL else ""
+
+
+def figure_rows(since: date) -> list[list]:
+    """The whole platform by month (the dashboard's figures): submissions by channel and
+    the share online (digital take-up), decisions within the legal deadline, the median
+    days to a decision, and the users' ratings."""
+    totals = {f["month"]: f for f in applications.monthly_figures(since, by=())}
+    channels = {(f["month"], f["channel"]): f["submitted"]
+                for f in applications.monthly_figures(since, by=("channel",))}
+    ratings = {r["month"]: r for r in applications.monthly_ratings(since, by=())}
+    rows = []
+    for month in sorted(set(totals) | set(ratings)):
+        total = totals.get(month) or {"submitted": 0, "decided": 0, "on_time": 0,
+                                      "median_days": None}
+        online, assisted = (channels.get((month, c), 0) for c in ("online", "assisted"))
+        rated = ratings.get(month) or {"ratings": 0, "score": 0, "satisfied": 0}
+        decided = total["decided"] >= MIN_CELL
+        rows.append([
+            month, _cell(total["submitted"]), _cell(online), _cell(assisted),
+            _percent(online, total["submitted"]),
+            _cell(total["decided"]), _percent(total["on_time"], total["decided"]),
+            total["median_days"] if decided and total["median_days"] is not None else "",
+            _cell(rated["ratings"]),
+            round(rated["score"] / rated["ratings"], 2) if rated["ratings"] >= MIN_CELL else "",
+            _percent(rated["satisfied"], rated["ratings"])])
+    return rows
+
+
+def refresh(today: date | None = None) -> list:
+    """Write the three datasets again from the platform's tables; returns them."""
+    pack = active_pack()
+    publisher = (pack.raw.get("opendata") or {}).get("publisher")
+    if not publisher:
+        return []
+    today = today or timezone.localdate()
+    since = today.replace(year=today.year - YEARS, month=1, day=1)
+    common = {"licence": "CC-BY-4.0", "frequency": "DAILY", "themes": ["GOVE"],
+              "spatial": pack.name, "temporal_start": since, "temporal_end": today}
+    cell = {"count": MIN_CELL}
+    made = [services.publish_generated(publisher, SERVICES, {
+        **common, "temporal_start": None, "temporal_end": None,
+        "title": _each_language(lambda: _("Public services of the one window")),
+        "description": _each_language(lambda: _(
+            "Every service the portal offers: code, name (in the state language), the "
+            "agency's code, whether it can be applied for online (1) or not (0), fee in "
+            "the currency's minor units, legal processing time in working days, and the "
+            "codes of the life events it belongs to. Written every day from the "
+            "catalogue.")),
+        "keywords": _each_language(lambda: _("services")),
+    }, [(_each_language(lambda: _("Services")), "CSV", _csv(
+        ("code", "name", "agency_code", "online", "fee_minor", "processing_days",
+         "life_events"), service_rows()))])]
+    made.append(services.publish_generated(publisher, APPLICATIONS, {
+        **common,
+        "title": _each_language(lambda: _("Applications by month, agency, service and "
+                                          "channel")),
+        "description": _each_language(lambda: _(
+            "Applications by the month they were submitted, agency, service and channel "
+            "(online: by the applicant on the portal; assisted: at a service centre): "
+            "submitted, decided, approved, rejected, decided within the legal deadline, "
+            "and the median days from submission to decision. Counts under %(count)s are "
+            "left empty, with what is derived from them, so that no person can be "
+            "singled out. Written every day; the dashboard draws it.") % cell),
+        "keywords": _each_language(lambda: _("applications, processing time, digital "
+                                             "take-up")),
+    }, [(_each_language(lambda: _("Applications by month")), "CSV",
+         _csv(APPLICATION_COLUMNS, application_rows(since)))]))
+    made.append(services.publish_generated(publisher, RATINGS, {
+        **common,
+        "title": _each_language(lambda: _("Users' ratings of services by month")),
+        "description": _each_language(lambda: _(
+            "How the users rated the services after their decision, by month, service "
+            "and channel: ratings, the average score (1 to 5) and the share of 4 and 5 "
+            "(satisfied), in per cent. A rating is not linked to the person or the "
+            "application. Months with fewer than %(count)s ratings of a service are "
+            "left empty.") % cell),
+        "keywords": _each_language(lambda: _("satisfaction, ratings")),
+    }, [(_each_language(lambda: _("Ratings by month")), "CSV",
+         _csv(RATING_COLUMNS, rating_rows(since)))]))
+    made.append(services.publish_generated(publisher, FIGURES, {
+        **common,
+        "title": _each_language(lambda: _("The one window in figures, by month")),
+        "description": _each_language(lambda: _(
+            "The whole platform by the month applications were submitted: submitted, "
+            "online and at service centres, the share online (digital take-up, in per "
+            "cent), decided, the share decided within the legal deadline (per cent), the "
+            "median days to a decision, the users' ratings, their average score (1 to 5) "
+            "and the share satisfied (4 or 5, per cent). Counts under %(count)s and what "
+            "rests on them are left empty. The figures of the dashboard.") % cell),
+        "keywords": _each_language(lambda: _("statistics, digital take-up, satisfaction")),
+    }, [(_each_language(lambda: _("Figures by month")), "CSV",
+         _csv(FIGURE_COLUMNS, figure_rows(since)))]))
+    return made

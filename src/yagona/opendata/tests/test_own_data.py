@@ -1,0 +1,104 @@
+"""The platform publishes itself: its services, applications and ratings as datasets of
+the catalogue's publisher, only aggregates, small counts left empty, written again only
+when something changed."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from yagona.applications.models import Application, Rating
+from yagona.catalogue.models import Service
+from yagona.opendata import files, own_data, queries
+from yagona.opendata.models import Dataset
+
+pytestmark = pytest.mark.django_db
+ZONE_DAY = datetime(2026, 3, 10, 9, 0).astimezone()
+
+
+def table(name: str) -> list[dict]:
+    dataset = queries.public_dataset(name)
+    data = files.read(dataset.resources.get().stored).decode()
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+def applications(people, service_code: str, count: int, channel="online", decided=0,
+                 approved=0, late=0):
+    """``count`` applications submitted on 10 March 2026; the first ``decided`` decided
+    five days later (``approved`` of them approved, ``late`` after the deadline)."""
+    service = Service.objects.get(code=service_code)
+    for n in range(count):
+        status, decided_at = "submitted", None
+        if n < decided:
+            status = "approved" if n < approved else "rejected"
+            decided_at = ZONE_DAY + timedelta(days=5)
+        Application.objects.create(
+            service=service, agency=service.agency, status=status, channel=channel,
+            created_by=people["citizen"], party_id=people["citizen"].username,
+            submitted_at=ZONE_DAY, decided_at=decided_at,
+            due_date=(ZONE_DAY + timedelta(days=3 if n < late else 10)).date())
+
+
+def test_the_platforms_figures_are_published_as_aggregates(people):
+    applications(people, "birth-registration", 12, decided=10, approved=6, late=2)
+    applications(people, "birth-registration", 3, channel="assisted", decided=3, approved=3)
+    applications(people, "tax-clearance", 8, decided=6, approved=5)
+    for score in (5, 5, 4, 2, 5, 1):
+        Rating.objects.create(service=Service.objects.get(code="birth-registration"),
+                              channel="online", score=score, rated_on=date(2026, 3, 20))
+    Rating.objects.create(service=Service.objects.get(code="tax-clearance"),
+                          channel="online", score=5, rated_on=date(2026, 3, 21))
+    made = own_data.refresh(date(2026, 4, 1))
+    assert [d.name for d in made] == [own_data.SERVICES, own_data.APPLICATIONS,
+                                      own_data.RATINGS, own_data.FIGURES]
+    assert {d.agency.code for d in made} == {"REG"}  # the pack's catalogue publisher
+    rows = {(r["service_code"], r["channel"]): r for r in table(own_data.APPLICATIONS)}
+    online = rows[("birth-registration", "online")]
+    assert (online["submitted"], online["decided"], online["approved"], online["rejected"],
+            online["decided_on_time"], online["median_days"]) == (
+        "12", "10", "", "", "8", "5.0")  # 4 refusals would tell the approvals: both empty
+    assert [rows[("birth-registration", "assisted")][k] for k in (
+        "submitted", "decided")] == ["", ""]  # 3 applications: nothing
+    tax = rows[("tax-clearance", "online")]
+    assert (tax["submitted"], tax["decided"], tax["approved"]) == ("8", "6", "")
+    ratings = {r["service_code"]: r for r in table(own_data.RATINGS)}
+    assert ratings["birth-registration"]["ratings"] == "6"
+    assert ratings["birth-registration"]["average_score"] == "3.67"
+    assert ratings["birth-registration"]["satisfied_percent"] == "66.7"
+    assert ratings["tax-clearance"]["ratings"] == ""  # one rating: not published
+    [march] = table(own_data.FIGURES)
+    assert march == {
+        "month": "2026-03", "submitted": "23", "submitted_online": "20",
+        "submitted_assisted": "", "digital_take_up_percent": "87.0", "decided": "19",
+        "decided_on_time_percent": "89.5", "median_days": "5.0", "ratings": "7",
+        "average_score": "3.86", "satisfied_percent": "71.4"}
+    services = {r["code"]: r for r in table(own_data.SERVICES)}
+    assert services["passport-issue"]["online"] == "0"
+    assert services["birth-registration"]["life_events"] == "birth"
+    described = Dataset.objects.get(name=own_data.APPLICATIONS)
+    assert set(described.title) == {"en", "ru"} and "5" in described.description["en"]
+
+
+def test_a_refresh_that_changes_nothing_makes_no_version(people):
+    applications(people, "birth-registration", 6, decided=5, approved=5)
+    call_command("opendata-refresh", stdout=io.StringIO())
+    versions = {d.name: d.version for d in Dataset.objects.all()}
+    own_data.refresh()
+    assert {d.name: d.version for d in Dataset.objects.all()} == versions
+    applications(people, "tax-clearance", 5)
+    own_data.refresh()
+    after = {d.name: d.version for d in Dataset.objects.all()}
+    assert after[own_data.APPLICATIONS] == versions[own_data.APPLICATIONS] + 1
+    assert after[own_data.SERVICES] == versions[own_data.SERVICES]
+
+
+def test_the_dashboard_draws_the_published_figures(client, people):
+    assert "there are none yet" in client.get("/data/dashboard/").content.decode()
+    applications(people, "birth-registration", 12, decided=10, approved=6, late=2)
+    own_data.refresh(date(2026, 4, 1))
+    page = client.get("/data/dashboard/").content.decode()
+    assert page.count('role="img"') == 4  # four charts, each beside its figures
+    assert '<td class="num">12</td>' in page and '<td class="num">80.0</td>' in page
+    assert f'href="/data/{own_data.FIGURES}/"' in page
