@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yagona
 export YAGONA_COUNTRY ?= tj
 
-.PHONY: bench bench-registries bench-exchange bench-verify bench-signing bench-correspondence bench-appeals demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
+.PHONY: bench bench-registries bench-exchange bench-verify bench-signing bench-correspondence bench-appeals bench-opendata demo test test-sqlite test-postgres test-browser lint layers openapi messages worker serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ bench-correspondence: $(STAMP) messages
 # BENCH_WORKERS processes beside a bare INSERT loop (bench/appeals.py).
 bench-appeals: $(STAMP) messages
 	$(BIN)/python bench/appeals.py
+
+# The open data benchmark: BENCH_DATASETS (10,000) datasets; CKAN's package_search at 16
+# connections beside a PostgreSQL full-text loop, the DCAT export beside a CSV export.
+bench-opendata: $(STAMP) messages
+	$(BIN)/python bench/opendata.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
