@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yagona.core.countries import active_pack
 from yagona.core.permissions import OFFICIAL, permission
-from yagona.opendata import queries, services
+from yagona.opendata import budget, queries, services
 from yagona.opendata.models import DatasetRequest
 from yagona.opendata.vocabulary import FORMATS, FREQUENCIES, LICENCES, THEMES
 
@@ -92,6 +92,7 @@ def dataset_list(request, code):
                     (DatasetRequest.State.PUBLISHED, _("It is published")),
                     (DatasetRequest.State.REFUSED, _("It cannot be published"))],
         "published": [d for d in queries.datasets_of([agency]) if d.state == "published"],
+        "budget_keeper": agency.code == budget.keeper(),
     })
 
 
@@ -201,6 +202,29 @@ def publish(request, code, name):
 def withdraw(request, code, name):
     return _act(request, code, name, lambda: services.withdraw(
         request.user, name, request.POST.get("reason", "")), _("The dataset is withdrawn."))
+
+
+@permission(OFFICIAL)
+def budget_import(request, code):
+    """The finance ministry's data publishers import a year's budget from a CSV; every
+    problem of the file is listed with its row, and nothing changes until it has none."""
+    agency = _agency(request.user, code)
+    if not budget.may_import(request.user) or agency.code != budget.keeper():
+        raise Http404
+    errors, year = {}, request.POST.get("year", "")
+    if request.method == "POST":
+        try:
+            count = budget.import_year(request.user, year, request.FILES.get("file"),
+                                       note=request.POST.get("note", "")[:500])
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The budget of %(year)s is published: %(count)s "
+                                        "lines.") % {"year": year, "count": count})
+            return redirect("backoffice:data", agency.code)
+    return render(request, "backoffice/data/budget.html", {
+        "agency": agency, "errors": errors, "year": year, "years": queries.budget_years(),
+        "columns": budget.columns()}, status=400 if errors else 200)
 
 
 @require_POST

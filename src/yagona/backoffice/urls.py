@@ -56,6 +56,7 @@ urlpatterns = [
     # Open data (issue 13): the agency's datasets, their resources, requests for data.
     path("<str:code>/data/", opendata.dataset_list, name="data"),
     path("<str:code>/data/new/", opendata.dataset_new, name="dataset-new"),
+    path("<str:code>/data/budget/", opendata.budget_import, name="budget-import"),
     path("<str:code>/data/requests/<uuid:uuid>/answer/", opendata.request_answer,
          name="data-request-answer"),
     path("<str:code>/data/<slug:name>/", opendata.dataset_page, name="dataset"),

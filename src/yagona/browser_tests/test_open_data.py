@@ -1,6 +1,7 @@
 """The open data catalogue in a real browser, with axe-core on every page: a data
 journalist on a phone searches the demo catalogue in the state language, narrows it by
-a facet link, opens a dataset, previews its table and downloads the file; a citizen asks
+a facet link, opens a dataset, previews its table and downloads the file, reads the
+platform's figures and the state budget; a citizen asks
 for data; the agency's data publisher describes a new dataset in the back office (a
 missing title is refused with everything typed kept), adds a CSV, publishes it, and
 the public finds it and its DCAT description."""
@@ -55,6 +56,14 @@ def test_a_journalist_finds_data_and_a_publisher_adds_some(pack_code, language, 
     assert Path(download.value.path()).read_bytes().count(b"\n") >= 2
     reader.goto(f"{base}/catalog.ttl")
     assert "dcat:Dataset" in reader.content()
+    # The platform's own figures and the state budget, charts beside their tables.
+    reader.goto(f"{base}/data/dashboard/")
+    assert reader.locator("svg[role=img]").count() == 4
+    accessible(reader, "the one window in figures")
+    reader.goto(f"{base}/data/budget/")
+    assert reader.locator("svg[role=img]").count() == 1
+    reader.click("details summary >> nth=0")  # an agency's programmes
+    accessible(reader, "the state budget")
 
     citizen = pages(language)
     citizen.context.add_cookies(cookie)

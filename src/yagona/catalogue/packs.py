@@ -122,10 +122,11 @@ def read_full_pack(path: Path) -> PackContent:
         _check_offices(agency.get("offices") or [], languages, f"{where}: offices", problems)
         _check_departments(agency.get("departments"), languages, f"{where}: departments",
                            problems)
-    publisher = (data.get("opendata") or {}).get("publisher") if isinstance(data, dict) \
-        and isinstance(data.get("opendata"), dict) else None
-    if publisher is not None and publisher not in agency_codes:
-        problems.append(f"pack.yaml: opendata.publisher: unknown agency {publisher!r}")
+    opendata = data.get("opendata") if isinstance(data, dict) else None
+    for key in ("publisher", "budget"):  # the catalogue's publisher, the budget's keeper
+        code = opendata.get(key) if isinstance(opendata, dict) else None
+        if code is not None and code not in agency_codes:
+            problems.append(f"pack.yaml: opendata.{key}: unknown agency {code!r}")
     event_codes = {str(event.get("code")) for _, event in life_events}
     for index, event in life_events:
         check_texts(event.get("name"), languages, f"life_events.yaml[{index}]: name", problems)

@@ -27,11 +27,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from yagona.agencies.models import Agency
 from yagona.core.countries import active_pack, pack_dir, read_yaml
 from yagona.demo.correspondence import DemoError
-from yagona.opendata import queries, services
+from yagona.opendata import budget, queries, services
 from yagona.opendata.vocabulary import FORMATS, UPLOAD_FORMATS
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,27 @@ def load_datasets(data: dict, people: dict) -> dict:
         author = people[entry["by"]] if entry.get("by") else citizens[index % len(citizens)]
         _request(entry, author, publishers)
         made["requests"] += 1
+    made["budgets"] = _budgets(path.parent, publishers)
     log.info("demo: %s open datasets of %s agencies, %s requests for data",
              made["datasets"], made["agencies"], made["requests"])
     return made
+
+
+def _budgets(folder: Path, publishers: dict) -> list[int]:
+    """The pack's sample budgets (``budget-<year>.csv``), imported once each by the
+    keeper's data publisher as the finance ministry would; the version says they are
+    samples."""
+    keeper, done, imported = budget.keeper(), set(queries.budget_years()), []
+    for file in sorted(folder.glob("budget-*.csv")):
+        year = int(file.stem.split("-", 1)[1])
+        if year in done or keeper not in publishers:
+            continue
+        with translation.override(active_pack().languages[0]):
+            note = _("Sample figures of the demonstration, not the state's budget.")
+        budget.import_year(publishers[keeper], year,
+                           SimpleUploadedFile(file.name, file.read_bytes()), note=note)
+        imported.append(year)
+    return imported
 
 
 def _publishers(data: dict, people: dict) -> dict:

@@ -15,7 +15,7 @@ from yagona.opendata.models import Dataset, Facet
 from yagona.opendata.vocabulary import FREQUENCIES, LICENCES, THEMES
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")  # CKAN's rule for names
-RESERVED = {"requests", "new", "dashboard"}  # the catalogue's own pages under /data/
+RESERVED = {"requests", "new", "dashboard", "budget"}  # the catalogue's own pages under /data/
 MAX_TEXT = 20_000
 MAX_KEYWORDS = 30
 

@@ -161,3 +161,22 @@ class DatasetRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class BudgetLine(models.Model):
+    """A programme of an agency in the state budget of a year: planned and executed, in
+    the currency's minor units. Imported from the finance ministry's CSV (budget.py), a
+    year at a time; published as a dataset and drawn on /data/budget/."""
+
+    year = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
+                               related_name="budget_lines")
+    programme_code = models.CharField(max_length=32)
+    programme_name = models.JSONField()  # language -> text
+    planned = models.BigIntegerField()
+    executed = models.BigIntegerField(null=True, blank=True)  # none yet, early in a year
+
+    class Meta:
+        ordering = ["year", "agency__code", "programme_code"]
+        constraints = [models.UniqueConstraint(fields=["year", "agency", "programme_code"],
+                                               name="one_line_per_programme")]

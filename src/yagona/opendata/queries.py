@@ -20,6 +20,7 @@ from yagona.core.identifiers import is_uuid
 from yagona.core.normalize import transliteration, words
 from yagona.opendata import files
 from yagona.opendata.models import (
+    BudgetLine,
     Dataset,
     DatasetRequest,
     DatasetVersion,
@@ -240,6 +241,15 @@ def table_of(name: str) -> list[dict]:
     if not first:
         return []
     return list(csv.DictReader(io.StringIO(files.read(first.stored).decode("utf-8-sig"))))
+
+
+def budget_years() -> list[int]:
+    return sorted(set(BudgetLine.objects.values_list("year", flat=True)), reverse=True)
+
+
+def budget(year: int) -> list:
+    """The year's budget lines with their agencies, by agency and programme."""
+    return list(BudgetLine.objects.filter(year=year).select_related("agency"))
 
 
 def counts() -> dict:

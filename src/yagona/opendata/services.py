@@ -298,7 +298,8 @@ def answer_request(user, uuid, state: str, answer: str, dataset_name: str = "",
     return request
 
 
-def publish_generated(agency_code: str, name: str, fields: dict, tables: list) -> Dataset:
+def publish_generated(agency_code: str, name: str, fields: dict, tables: list,
+                      note: str = "") -> Dataset:
     """The platform's own datasets (``own_data``): made or brought up to date by the
     system, as the agency that publishes the catalogue. ``tables``: [(title per language,
     format, bytes)], one resource each; a file is replaced only when its content changed,
@@ -335,10 +336,10 @@ def publish_generated(agency_code: str, name: str, fields: dict, tables: list) -
                 change = Change.RESOURCE_ADDED
             audit.record(_actor(None, dataset), "opendata.generated", "dataset",
                          dataset.uuid, {"sha256": stored.sha256, "position": position})
-            _changed(None, dataset, change)
+            _changed(None, dataset, change, note)
         if dataset.state != Dataset.State.PUBLISHED:
             dataset.state, dataset.published_at = Dataset.State.PUBLISHED, timezone.now()
             audit.record(_actor(None, dataset), "opendata.published", "dataset",
                          dataset.uuid, {"name": name})
-            _changed(None, dataset, Change.PUBLISHED)
+            _changed(None, dataset, Change.PUBLISHED, note)
     return dataset

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yagona.agencies import queries as agencies
+from yagona.core.countries import active_pack
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
-from yagona.opendata import dcat, files, own_data
+from yagona.opendata import budget, dcat, files, own_data
 from yagona.opendata import queries as catalogue
 from yagona.opendata import services as opendata
 from yagona.opendata.vocabulary import FORMATS, FREQUENCIES, LICENCES, THEMES
@@ -230,6 +231,44 @@ def dashboard(request):
     return render(request, "portal/data/dashboard.html", {
         "months": months, "charts": charts_by_kind, "min_cell": own_data.MIN_CELL,
         "dataset": catalogue.public_dataset(own_data.FIGURES, include_withdrawn=False)})
+
+
+@permission(PUBLIC)
+def budget_page(request):
+    """The state budget of a year by agency (planned, executed, per cent), a chart beside
+    its table, each agency's programmes below; the same figures as open data."""
+    years = catalogue.budget_years()
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years
+                                                                        else None)
+    agencies_rows = {}
+    for line in catalogue.budget(year) if year else []:
+        row = agencies_rows.setdefault(line.agency.code, {
+            "agency": line.agency, "planned": 0, "executed": 0, "lines": []})
+        row["planned"] += line.planned
+        row["executed"] += line.executed or 0
+        row["lines"].append({"line": line, "percent": budget.percent(line.executed,
+                                                                     line.planned)})
+    rows = sorted(agencies_rows.values(), key=lambda row: -row["planned"])
+    for row in rows:
+        row["percent"] = budget.percent(row["executed"], row["planned"])
+    units = 10 ** active_pack().currency_minor_units
+    chart = charts.bar_chart(
+        "budget", _("Planned and executed, by agency"),
+        _("Bars per agency: planned (plain) and executed (hatched), in millions. The table "
+          "beside gives the figures."), [row["agency"].code for row in rows],
+        [(_("Planned"), [row["planned"] / units / 1e6 for row in rows], charts.BLUE),
+         (_("Executed"), [row["executed"] / units / 1e6 for row in rows], charts.GREEN)]
+    ) if rows else ""
+    total = {"planned": sum(r["planned"] for r in rows),
+             "executed": sum(r["executed"] for r in rows)}
+    total["percent"] = budget.percent(total["executed"], total["planned"])
+    dataset = catalogue.public_dataset(f"state-budget-{year}", include_withdrawn=False) \
+        if year else None
+    latest = catalogue.versions(dataset)[0] if dataset else None
+    return render(request, "portal/data/budget.html", {
+        "years": years, "year": year, "rows": rows, "chart": chart, "total": total,
+        "dataset": dataset, "note": latest.note if latest else ""})
 
 
 @permission(PUBLIC)

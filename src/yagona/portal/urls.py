@@ -77,6 +77,7 @@ urlpatterns = [
     path("data/", data_views.catalogue_page, name="data"),
     path("data/requests/", data_views.requests_page, name="data-requests"),
     path("data/dashboard/", data_views.dashboard, name="data-dashboard"),
+    path("data/budget/", data_views.budget_page, name="data-budget"),
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf|xml)$", data_views.dcat_catalogue,
             name="dcat"),
     path("data/requests/new/", data_views.request_form, name="data-request"),

@@ -14,7 +14,7 @@ PACK = {
     "currency": "XTS",
     "currency_minor_units": 2,
     "time_zone": "Asia/Dushanbe",
-    "opendata": {"publisher": "REG", "title": T("Open data of Testland"),
+    "opendata": {"publisher": "REG", "budget": "TAX", "title": T("Open data of Testland"),
                  "description": T("What Testland's agencies publish.")},
     "person_id": {"label": T("Personal number"), "pattern": "^[0-9]{8}$",
                   # Luhn, declared: weights from the right 2, 1, 2 ...; products' digits

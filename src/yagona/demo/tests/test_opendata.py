@@ -93,9 +93,12 @@ def test_the_demo_publishes_the_packs_datasets(pack_code, word, found, quick_dem
     counts = queries.counts()
     agencies = {entry["agency"] for entry in entries}
     own = {own_data.SERVICES, own_data.APPLICATIONS, own_data.RATINGS, own_data.FIGURES}
-    assert set(queries.published_names()) == {entry["name"] for entry in entries} | own
-    publisher = active_pack().raw["opendata"]["publisher"]
-    assert counts["agencies"] == len(agencies | {publisher}) and len(agencies) >= 5
+    budgets = {f"state-budget-{year}" for year in loaded["opendata"]["budgets"]}
+    assert budgets == {"state-budget-2026"}  # the pack's sample budget, by its keeper
+    assert set(queries.published_names()) == {entry["name"] for entry in entries} | own | \
+        budgets
+    keepers = {active_pack().raw["opendata"][key] for key in ("publisher", "budget")}
+    assert counts["agencies"] == len(agencies | keepers) and len(agencies) >= 5
     assert any(r.url for name in queries.published_names()
                for r in queries.resources(queries.public_dataset(name)))
 

@@ -153,6 +153,7 @@ def samples(s):
         "backoffice:dataset-new": [("publisher", {"code": s.data.agency})],
         "backoffice:dataset": [("publisher", {"code": s.data.agency, "name": name})
                                for name in (s.data.dataset.name, s.data.draft.name)],
+        "backoffice:budget-import": [("budget", {"code": s.data.budget_agency})],
         "account_confirm_email": [("citizen", {"key": s.email_key})],
         # The publication point's files (not HTML: fetched, not read for words).
         **{f"pki:{name}": [("anonymous", {"issuer": "persons"})]
@@ -385,7 +386,7 @@ def scene(pack_code):
         demo.current_code)
     appeals = appeal_scene(citizen, data.get("texts") or {})
     open_data = _open_data()
-    users["publisher"] = open_data.publisher
+    users["publisher"], users["budget"] = open_data.publisher, open_data.budget
     return SimpleNamespace(
         data=open_data, appeals=appeals, office_appeals=office_appeals, office=office,
         letter=letter, letter_draft=letter_draft,
@@ -401,6 +402,7 @@ def _open_data():
     """A demo dataset with a file and a link if one has both (else a file), and a draft
     of its agency's data publisher."""
     from yagona.accounts.models import User
+    from yagona.core.countries import active_pack
     from yagona.opendata import queries
     from yagona.opendata import services as opendata
 
@@ -413,8 +415,12 @@ def _open_data():
     draft = opendata.create_dataset(publisher, dataset.agency.code, {
         "name": "scene-draft", "title": dataset.title, "licence": "CC0-1.0",
         "frequency": "NEVER"})
+    keeper = active_pack().raw["opendata"]["budget"]  # the finance ministry
+    budget = User.objects.filter(official_roles__role="data_publisher",
+                                 official_roles__agency__code=keeper).first()
     return SimpleNamespace(dataset=dataset, resources=resources, publisher=publisher,
-                           agency=dataset.agency.code, draft=draft)
+                           agency=dataset.agency.code, draft=draft, budget=budget,
+                           budget_agency=keeper)
 
 
 def _correspondence():
