@@ -17,6 +17,7 @@ from yagona.opendata.models import StoredFile
 from yagona.opendata.vocabulary import FORMATS, UPLOAD_FORMATS
 
 PREVIEW_ROWS = 50
+GENERATED_MAX_BYTES = 200 * 1024 * 1024  # a register's extract the platform writes
 MAX_COLUMNS = 200
 
 

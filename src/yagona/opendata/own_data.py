@@ -1,7 +1,9 @@
 """The platform publishes itself (issue 13, point 4): the service catalogue, the
 applications by month, agency, service and channel, and the users' ratings, as open
 datasets of the agency that publishes the catalogue (pack.yaml ``opendata.publisher``),
-refreshed by a daily job (``tasks.py``) and by ``yagona opendata-refresh``.
+and the public extract of each base register that declares public fields (the legal
+entities, the legal acts) as its keeper's dataset; refreshed by a daily job
+(``tasks.py``) and by ``yagona opendata-refresh``.
 
 Only aggregates leave, and a count under MIN_CELL is left empty (with what is derived
 from it), so that no person can be singled out by a rare service in a small month; the
@@ -20,6 +22,7 @@ from yagona.catalogue import queries as catalogue
 from yagona.core.countries import active_pack
 from yagona.core.text import localized
 from yagona.opendata import services
+from yagona.registries import queries as registries
 
 MIN_CELL = 5  # the least count published; fewer is an empty cell
 YEARS = 3  # how far back the figures reach
@@ -175,6 +178,21 @@ def refresh(today: date | None = None) -> list:
         "keywords": _each_language(lambda: _("satisfaction, ratings")),
     }, [(_each_language(lambda: _("Ratings by month")), "CSV",
          _csv(RATING_COLUMNS, rating_rows(since)))]))
+    made += [services.publish_generated(registry.agency.code, f"register-{registry.code}", {
+        **common, "temporal_start": None, "temporal_end": None,
+        "themes": ["GOVE", "JUST"] if "act" in registry.code else ["GOVE", "ECON"],
+        "title": _each_language(lambda registry=registry: _(
+            "%(register)s: the public extract") % {"register": localized(registry.name)}),
+        "description": _each_language(lambda registry=registry, schema=schema: _(
+            "The public fields of every live record of the register, written every day "
+            "from the register itself: %(fields)s. The register's other fields are not "
+            "published.") % {"fields": ", ".join(
+                f"{registries.display_label(schema, name)} ({name})"
+                for name in schema.public_fields)}),
+        "keywords": _each_language(lambda: _("register, public extract")),
+    }, [(_each_language(lambda: _("Public extract")), "CSV",
+         registries.public_extract_csv(registry.code)[0])])
+        for registry, schema in registries.public_registers()]
     made.append(services.publish_generated(publisher, FIGURES, {
         **common,
         "title": _each_language(lambda: _("The one window in figures, by month")),

@@ -158,7 +158,8 @@ def _store(upload, file_format: str, generated: bool = False):
     if file_format not in UPLOAD_FORMATS:
         raise ValidationError({"format": _("Files of this format are given as links.")})
     try:
-        return files.store(upload, file_format, settings.YAGONA_MAX_UPLOAD_BYTES, generated)
+        limit = files.GENERATED_MAX_BYTES if generated else settings.YAGONA_MAX_UPLOAD_BYTES
+        return files.store(upload, file_format, limit, generated)
     except FileRejected as error:
         raise ValidationError({"file": str(error)}) from None
 

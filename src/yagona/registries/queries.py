@@ -421,3 +421,25 @@ def correction_request(request_id: int):
 
     return CorrectionRequest.objects.select_related("person", "record__registry").get(
         pk=request_id)
+
+
+def public_registers() -> list[tuple[Registry, RegistryVersion]]:
+    """The active registers whose current schema declares public fields (open data)."""
+    found = []
+    for registry in Registry.objects.filter(active=True).select_related("agency"):
+        schema = registry.versions.order_by("-version").first()
+        if schema is not None and schema.public_fields:
+            found.append((registry, schema))
+    return found
+
+
+def public_extract_csv(registry_code: str) -> tuple[bytes, int]:
+    """The live records' public fields as CSV (anyone may have them: nothing is noted as
+    read), and how many records."""
+    import io
+
+    from yagona.registries import bulk
+
+    out = io.StringIO()
+    count = bulk.export(audit.SYSTEM, registry_code, out, fmt="csv", public_only=True)
+    return out.getvalue().encode(), count

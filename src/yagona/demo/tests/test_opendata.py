@@ -12,6 +12,7 @@ from yagona.accounts.models import OfficialRole
 from yagona.core import audit
 from yagona.core.countries import active_pack, read_yaml
 from yagona.opendata import files, own_data, queries
+from yagona.registries import queries as registries
 
 
 @pytest.fixture
@@ -93,11 +94,20 @@ def test_the_demo_publishes_the_packs_datasets(pack_code, word, found, quick_dem
     counts = queries.counts()
     agencies = {entry["agency"] for entry in entries}
     own = {own_data.SERVICES, own_data.APPLICATIONS, own_data.RATINGS, own_data.FIGURES}
+    registers = {registry.code: schema for registry, schema in registries.public_registers()}
+    assert {"legal_entities", "legal_acts"} <= set(registers)  # the population's: none
+    own |= {f"register-{code}" for code in registers}
+    entities = files.read(queries.public_dataset("register-legal_entities").resources.get()
+                          .stored).decode()
+    header = entities.splitlines()[0].split(",")
+    assert "director_id" not in header and "founders" not in header  # personal data
+    assert {"business_id", "name"} <= set(header)  # (the quick demo writes no records)
     budgets = {f"state-budget-{year}" for year in loaded["opendata"]["budgets"]}
     assert budgets == {"state-budget-2026"}  # the pack's sample budget, by its keeper
     assert set(queries.published_names()) == {entry["name"] for entry in entries} | own | \
         budgets
-    keepers = {active_pack().raw["opendata"][key] for key in ("publisher", "budget")}
+    keepers = {active_pack().raw["opendata"][key] for key in ("publisher", "budget")} | {
+        registry.agency.code for registry, _schema in registries.public_registers()}
     assert counts["agencies"] == len(agencies | keepers) and len(agencies) >= 5
     assert any(r.url for name in queries.published_names()
                for r in queries.resources(queries.public_dataset(name)))
