@@ -12,7 +12,6 @@ here as links. ``?lang=`` picks the language of the texts (else the pack's first
 view is declared ``public`` (core.permissions): the token names an official and is checked
 here, and the services check what that official may do."""
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -37,7 +36,6 @@ from yagona.opendata.vocabulary import THEMES
 
 CKAN_VERSION = "2.10.4"
 ACTIVITY_LIMIT, ACTIVITY_MAX = 31, 100  # CKAN's ckan.activity_list_limit(_max)
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 DATASET_TYPE = re.compile(r"(^|\s)\+?dataset_type:\"?dataset\"?(?=\s|$)")  # all are datasets
 
 
@@ -342,32 +340,6 @@ def package_update(call):
 # --- the view --------------------------------------------------------------------------
 
 
-def _mixed(query) -> dict:
-    return {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
-
-
-def _request_data(request, reads: bool) -> dict:
-    """CKAN's reading of a call: GET parameters (reads only), a form, or a JSON object."""
-    if request.method != "POST" and not (reads and request.method == "GET"):
-        raise ValueError("Invalid request. Please use POST method for your request")
-    if request.method == "GET":
-        return _mixed(request.GET)
-    if request.content_type in FORMS:
-        if request.FILES:
-            raise ValueError("Files are uploaded in the back office, not here")
-        return _mixed(request.POST)
-    if not request.body.strip():
-        return {}
-    try:
-        data = json.loads(request.body)
-    except (ValueError, RecursionError) as error:
-        raise ValueError(f"Error decoding JSON data. Error: {error}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"Request data JSON decoded to {type(data).__name__} but it needs "
-                         "to be a dictionary.")
-    return data
-
-
 def _language(request, data: dict) -> str:
     languages = active_pack().languages
     asked = request.GET.get("lang") or data.pop("lang", None)
@@ -413,7 +385,7 @@ def dispatch(request, name):
     if entry is None:
         return _bad_request(f"Action name not known: {name[:100]}")
     try:
-        data = _request_data(request, reads=entry[1])
+        data = dicts.request_data(request, reads=entry[1])
     except RequestDataTooBig:
         return _bad_request(_("The request is too large."), status=413)
     except ValueError as error:

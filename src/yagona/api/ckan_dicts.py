@@ -376,3 +376,32 @@ def resource_from(item, language: str) -> dict:
     names = _texts(item, "name", language) or {active_pack().languages[0]: file_name}
     return {"title": names, "file_format": kind, "url": url,
             "description": _texts(item, "description", language)}
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")  # a call as a form
+
+
+def _mixed(query) -> dict:
+    return {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
+
+
+def request_data(request, reads: bool) -> dict:
+    """CKAN's reading of a call: GET parameters (reads only), a form, or a JSON object."""
+    if request.method != "POST" and not (reads and request.method == "GET"):
+        raise ValueError("Invalid request. Please use POST method for your request")
+    if request.method == "GET":
+        return _mixed(request.GET)
+    if request.content_type in FORMS:
+        if request.FILES:
+            raise ValueError("Files are uploaded in the back office, not here")
+        return _mixed(request.POST)
+    if not request.body.strip():
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"Error decoding JSON data. Error: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"Request data JSON decoded to {type(data).__name__} but it needs "
+                         "to be a dictionary.")
+    return data

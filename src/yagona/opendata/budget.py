@@ -16,13 +16,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yagona.agencies.models import Agency
 from yagona.core import audit
 from yagona.core.countries import active_pack
-from yagona.opendata import services
+from yagona.opendata import queries, services
+from yagona.opendata.metadata import in_each_language
 from yagona.opendata.models import BudgetLine
 
 PROGRAMME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$")
@@ -145,34 +145,24 @@ def table(year: int) -> bytes:
         writer.writerow([year, line.agency.code, line.programme_code,
                          *(line.programme_name.get(lang, "") for lang in languages),
                          line.planned, "" if line.executed is None else line.executed,
-                         percent(line.executed, line.planned)])
+                         queries.percent(line.executed, line.planned)])
     return out.getvalue().encode()
-
-
-def percent(part, whole):
-    return "" if part is None or not whole else round(100 * part / whole, 1)
 
 
 def publish(year: int, note: str = ""):
     """The year's budget as the keeper's dataset (inside the import's transaction)."""
-    def each(make):
-        texts = {}
-        for language in active_pack().languages:
-            with translation.override(language):
-                texts[language] = make()
-        return texts
-
     digits = {"units": active_pack().currency_minor_units}
     return services.publish_generated(keeper(), f"state-budget-{year}", {
-        "title": each(lambda: _("State budget %(year)s: planned and executed, by agency and "
-                                "programme") % {"year": year}),
-        "description": each(lambda: _(
+        "title": in_each_language(lambda: _(
+            "State budget %(year)s: planned and executed, by agency and programme")
+            % {"year": year}),
+        "description": in_each_language(lambda: _(
             "The state budget of the year per agency and programme: the planned amount "
             "and what has been executed so far, in the currency's minor units (%(units)s "
             "decimal places), and the execution in per cent. The finance ministry imports "
             "it; each import is a new version.") % digits),
-        "keywords": each(lambda: _("budget, public spending")),
+        "keywords": in_each_language(lambda: _("budget, public spending")),
         "themes": ["ECON", "GOVE"], "licence": "CC-BY-4.0", "frequency": "MONTHLY",
         "temporal_start": f"{year}-01-01", "temporal_end": f"{year}-12-31",
         "spatial": active_pack().name,
-    }, [(each(lambda: _("Budget lines")), "CSV", table(year))], note=note)
+    }, [(in_each_language(lambda: _("Budget lines")), "CSV", table(year))], note=note)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yagona.core.countries import active_pack
@@ -116,6 +117,16 @@ def clean(fields: dict, creating: bool) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def in_each_language(make) -> dict:
+    """{language: make()} with each of the pack's languages active in turn: the texts
+    the platform writes itself (its own datasets' titles), translated by the catalogue."""
+    texts = {}
+    for language in active_pack().languages:
+        with translation.override(language):
+            texts[language] = str(make())
+    return texts
 
 
 def _folded(texts) -> str:

@@ -14,7 +14,7 @@ import csv
 import io
 from datetime import date
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.applications import queries as applications
@@ -22,6 +22,7 @@ from yagona.catalogue import queries as catalogue
 from yagona.core.countries import active_pack
 from yagona.core.text import localized
 from yagona.opendata import services
+from yagona.opendata.metadata import in_each_language
 from yagona.registries import queries as registries
 
 MIN_CELL = 5  # the least count published; fewer is an empty cell
@@ -36,15 +37,6 @@ RATING_COLUMNS = ("month", "service_code", "channel", "ratings", "average_score"
 FIGURE_COLUMNS = ("month", "submitted", "submitted_online", "submitted_assisted",
                   "digital_take_up_percent", "decided", "decided_on_time_percent",
                   "median_days", "ratings", "average_score", "satisfied_percent")
-
-
-def _each_language(make) -> dict:
-    """{language: make()} with each of the pack's languages active in turn."""
-    texts = {}
-    for language in active_pack().languages:
-        with translation.override(language):
-            texts[language] = str(make())
-    return texts
 
 
 def _csv(columns, rows) -> bytes:
@@ -140,70 +132,70 @@ def refresh(today: date | None = None) -> list:
     cell = {"count": MIN_CELL}
     made = [services.publish_generated(publisher, SERVICES, {
         **common, "temporal_start": None, "temporal_end": None,
-        "title": _each_language(lambda: _("Public services of the one window")),
-        "description": _each_language(lambda: _(
+        "title": in_each_language(lambda: _("Public services of the one window")),
+        "description": in_each_language(lambda: _(
             "Every service the portal offers: code, name (in the state language), the "
             "agency's code, whether it can be applied for online (1) or not (0), fee in "
             "the currency's minor units, legal processing time in working days, and the "
             "codes of the life events it belongs to. Written every day from the "
             "catalogue.")),
-        "keywords": _each_language(lambda: _("services")),
-    }, [(_each_language(lambda: _("Services")), "CSV", _csv(
+        "keywords": in_each_language(lambda: _("services")),
+    }, [(in_each_language(lambda: _("Services")), "CSV", _csv(
         ("code", "name", "agency_code", "online", "fee_minor", "processing_days",
          "life_events"), service_rows()))])]
     made.append(services.publish_generated(publisher, APPLICATIONS, {
         **common,
-        "title": _each_language(lambda: _("Applications by month, agency, service and "
+        "title": in_each_language(lambda: _("Applications by month, agency, service and "
                                           "channel")),
-        "description": _each_language(lambda: _(
+        "description": in_each_language(lambda: _(
             "Applications by the month they were submitted, agency, service and channel "
             "(online: by the applicant on the portal; assisted: at a service centre): "
             "submitted, decided, approved, rejected, decided within the legal deadline, "
             "and the median days from submission to decision. Counts under %(count)s are "
             "left empty, with what is derived from them, so that no person can be "
             "singled out. Written every day; the dashboard draws it.") % cell),
-        "keywords": _each_language(lambda: _("applications, processing time, digital "
+        "keywords": in_each_language(lambda: _("applications, processing time, digital "
                                              "take-up")),
-    }, [(_each_language(lambda: _("Applications by month")), "CSV",
+    }, [(in_each_language(lambda: _("Applications by month")), "CSV",
          _csv(APPLICATION_COLUMNS, application_rows(since)))]))
     made.append(services.publish_generated(publisher, RATINGS, {
         **common,
-        "title": _each_language(lambda: _("Users' ratings of services by month")),
-        "description": _each_language(lambda: _(
+        "title": in_each_language(lambda: _("Users' ratings of services by month")),
+        "description": in_each_language(lambda: _(
             "How the users rated the services after their decision, by month, service "
             "and channel: ratings, the average score (1 to 5) and the share of 4 and 5 "
             "(satisfied), in per cent. A rating is not linked to the person or the "
             "application. Months with fewer than %(count)s ratings of a service are "
             "left empty.") % cell),
-        "keywords": _each_language(lambda: _("satisfaction, ratings")),
-    }, [(_each_language(lambda: _("Ratings by month")), "CSV",
+        "keywords": in_each_language(lambda: _("satisfaction, ratings")),
+    }, [(in_each_language(lambda: _("Ratings by month")), "CSV",
          _csv(RATING_COLUMNS, rating_rows(since)))]))
     made += [services.publish_generated(registry.agency.code, f"register-{registry.code}", {
         **common, "temporal_start": None, "temporal_end": None,
         "themes": ["GOVE", "JUST"] if "act" in registry.code else ["GOVE", "ECON"],
-        "title": _each_language(lambda registry=registry: _(
+        "title": in_each_language(lambda registry=registry: _(
             "%(register)s: the public extract") % {"register": localized(registry.name)}),
-        "description": _each_language(lambda registry=registry, schema=schema: _(
+        "description": in_each_language(lambda registry=registry, schema=schema: _(
             "The public fields of every live record of the register, written every day "
             "from the register itself: %(fields)s. The register's other fields are not "
             "published.") % {"fields": ", ".join(
                 f"{registries.display_label(schema, name)} ({name})"
                 for name in schema.public_fields)}),
-        "keywords": _each_language(lambda: _("register, public extract")),
-    }, [(_each_language(lambda: _("Public extract")), "CSV",
+        "keywords": in_each_language(lambda: _("register, public extract")),
+    }, [(in_each_language(lambda: _("Public extract")), "CSV",
          registries.public_extract_csv(registry.code)[0])])
         for registry, schema in registries.public_registers()]
     made.append(services.publish_generated(publisher, FIGURES, {
         **common,
-        "title": _each_language(lambda: _("The one window in figures, by month")),
-        "description": _each_language(lambda: _(
+        "title": in_each_language(lambda: _("The one window in figures, by month")),
+        "description": in_each_language(lambda: _(
             "The whole platform by the month applications were submitted: submitted, "
             "online and at service centres, the share online (digital take-up, in per "
             "cent), decided, the share decided within the legal deadline (per cent), the "
             "median days to a decision, the users' ratings, their average score (1 to 5) "
             "and the share satisfied (4 or 5, per cent). Counts under %(count)s and what "
             "rests on them are left empty. The figures of the dashboard.") % cell),
-        "keywords": _each_language(lambda: _("statistics, digital take-up, satisfaction")),
-    }, [(_each_language(lambda: _("Figures by month")), "CSV",
+        "keywords": in_each_language(lambda: _("statistics, digital take-up, satisfaction")),
+    }, [(in_each_language(lambda: _("Figures by month")), "CSV",
          _csv(FIGURE_COLUMNS, figure_rows(since)))]))
     return made

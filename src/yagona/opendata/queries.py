@@ -252,6 +252,30 @@ def budget(year: int) -> list:
     return list(BudgetLine.objects.filter(year=year).select_related("agency"))
 
 
+def percent(part, whole):
+    """Executed of planned, in per cent with one decimal; "" when there is nothing."""
+    return "" if part is None or not whole else round(100 * part / whole, 1)
+
+
+def budget_by_agency(year: int) -> tuple[list[dict], dict]:
+    """The year's budget per agency, the largest first: planned, executed, per cent and
+    its programmes' lines; and the year's total."""
+    agencies = {}
+    for line in budget(year):
+        row = agencies.setdefault(line.agency.code, {
+            "agency": line.agency, "planned": 0, "executed": 0, "lines": []})
+        row["planned"] += line.planned
+        row["executed"] += line.executed or 0
+        row["lines"].append({"line": line, "percent": percent(line.executed, line.planned)})
+    rows = sorted(agencies.values(), key=lambda row: -row["planned"])
+    for row in rows:
+        row["percent"] = percent(row["executed"], row["planned"])
+    total = {"planned": sum(r["planned"] for r in rows),
+             "executed": sum(r["executed"] for r in rows)}
+    total["percent"] = percent(total["executed"], total["planned"])
+    return rows, total
+
+
 def counts() -> dict:
     """Figures of the catalogue for its front page."""
     published = Dataset.objects.filter(state=Dataset.State.PUBLISHED)

@@ -107,16 +107,21 @@ def update_dataset(user, name: str, fields: dict, note: str = "") -> Dataset:
     cleaned = metadata.clean(fields, creating=False)
     with transaction.atomic():
         dataset = _open(user, name)
-        changed = sorted(field for field, value in cleaned.items()
-                         if getattr(dataset, field) != value)
-        if not changed:
-            return dataset
-        for field in changed:
-            setattr(dataset, field, cleaned[field])
-        audit.record(_actor(user, dataset), "opendata.dataset_changed", "dataset",
-                     dataset.uuid, {"fields": changed})
-        _changed(user, dataset, Change.DESCRIPTION, note)
+        _describe(user, dataset, cleaned, note)
     return dataset
+
+
+def _describe(user, dataset: Dataset, cleaned: dict, note: str = "") -> None:
+    """The checked fields that differ, set, audited and versioned; none: nothing."""
+    changed = sorted(field for field, value in cleaned.items()
+                     if getattr(dataset, field) != value)
+    if not changed:
+        return
+    for field in changed:
+        setattr(dataset, field, cleaned[field])
+    audit.record(_actor(user, dataset), "opendata.dataset_changed", "dataset", dataset.uuid,
+                 {"fields": changed})
+    _changed(user, dataset, Change.DESCRIPTION, note)
 
 
 def _resource_texts(name, description) -> tuple[dict, dict]:
@@ -314,12 +319,7 @@ def publish_generated(agency_code: str, name: str, fields: dict, tables: list,
             dataset = _create(None, agency, metadata.clean({**fields, "name": name},
                                                           creating=True))
         else:
-            cleaned = metadata.clean(fields, creating=False)
-            changed = [f for f, value in cleaned.items() if getattr(dataset, f) != value]
-            for field in changed:
-                setattr(dataset, field, cleaned[field])
-            if changed:
-                _changed(None, dataset, Change.DESCRIPTION)
+            _describe(None, dataset, metadata.clean(fields, creating=False))
         resources = list(dataset.resources.select_related("stored"))
         for position, (title, file_format, data) in enumerate(tables):
             stored = _store(SimpleUploadedFile(f"{name}.{file_format.lower()}", data),

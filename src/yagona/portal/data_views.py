@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from yagona.agencies import queries as agencies
 from yagona.core.countries import active_pack
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
-from yagona.opendata import budget, dcat, files, own_data
+from yagona.opendata import dcat, files, own_data
 from yagona.opendata import queries as catalogue
 from yagona.opendata import services as opendata
 from yagona.opendata.vocabulary import FORMATS, FREQUENCIES, LICENCES, THEMES
@@ -241,17 +241,7 @@ def budget_page(request):
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years
                                                                         else None)
-    agencies_rows = {}
-    for line in catalogue.budget(year) if year else []:
-        row = agencies_rows.setdefault(line.agency.code, {
-            "agency": line.agency, "planned": 0, "executed": 0, "lines": []})
-        row["planned"] += line.planned
-        row["executed"] += line.executed or 0
-        row["lines"].append({"line": line, "percent": budget.percent(line.executed,
-                                                                     line.planned)})
-    rows = sorted(agencies_rows.values(), key=lambda row: -row["planned"])
-    for row in rows:
-        row["percent"] = budget.percent(row["executed"], row["planned"])
+    rows, total = catalogue.budget_by_agency(year) if year else ([], {})
     units = 10 ** active_pack().currency_minor_units
     chart = charts.bar_chart(
         "budget", _("Planned and executed, by agency"),
@@ -260,9 +250,6 @@ def budget_page(request):
         [(_("Planned"), [row["planned"] / units / 1e6 for row in rows], charts.BLUE),
          (_("Executed"), [row["executed"] / units / 1e6 for row in rows], charts.GREEN)]
     ) if rows else ""
-    total = {"planned": sum(r["planned"] for r in rows),
-             "executed": sum(r["executed"] for r in rows)}
-    total["percent"] = budget.percent(total["executed"], total["planned"])
     dataset = catalogue.public_dataset(f"state-budget-{year}", include_withdrawn=False) \
         if year else None
     latest = catalogue.versions(dataset)[0] if dataset else None

@@ -1,11 +1,14 @@
 """Reads of registries. A staff read of a record with personal fields is audited."""
 
+import io
+
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from yagona.accounts import queries as accounts
 from yagona.core import audit, events
+from yagona.registries import bulk
 
 # Display helpers live in registries.display; callers read them through queries.
 from yagona.registries.display import (  # noqa: F401
@@ -436,10 +439,6 @@ def public_registers() -> list[tuple[Registry, RegistryVersion]]:
 def public_extract_csv(registry_code: str) -> tuple[bytes, int]:
     """The live records' public fields as CSV (anyone may have them: nothing is noted as
     read), and how many records."""
-    import io
-
-    from yagona.registries import bulk
-
     out = io.StringIO()
     count = bulk.export(audit.SYSTEM, registry_code, out, fmt="csv", public_only=True)
     return out.getvalue().encode(), count
