@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
-from yagona.applications import files, queries
+from yagona.applications import files, queries, satisfaction
 from yagona.applications.models import (
     Application,
     Attachment,
@@ -348,7 +348,8 @@ def answer_request(user, uuid, text: str, upload=None) -> Application:
 
 
 def rate(user, uuid, score: int, comment: str = "") -> None:
-    """Rate an ended application's service, once. The rating is not linked to the person."""
+    """Rate an ended application's service, once. The rating is not linked to the person;
+    their group (sex, age band, region) is counted apart (applications.satisfaction)."""
     application = queries.applicant_application(user, uuid)
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
@@ -356,9 +357,11 @@ def rate(user, uuid, score: int, comment: str = "") -> None:
         application = _lock(application)
         if not application.ended or application.rated:
             raise ValidationError({"score": _("This application cannot be rated.")})
+        today = _local_today()
         Rating.objects.create(service=application.service, channel=application.channel,
                               score=score, comment=(comment or "").strip()[:2000],
-                              rated_on=_local_today())
+                              rated_on=today)
+        satisfaction.count(user.username, today, score)  # apart: see satisfaction.py
         application.rated = True
         application.save(update_fields=["rated", "updated_at"])
         audit.record(_actor_for(user, application), "application.rated", "application",

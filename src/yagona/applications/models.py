@@ -156,3 +156,21 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     rated_on = models.DateField()  # a day, not a time, so ratings cannot be matched to logs
+
+
+class SatisfactionTally(models.Model):
+    """Ratings counted by the rater's coarse group (SDG 16.6.2): sex, age band and region
+    as the population register gave them when the rating was given ("" when it could
+    not). Kept apart from the ratings, so that no rating row says who gave it."""
+
+    month = models.DateField()  # its first day
+    sex = models.CharField(max_length=16, blank=True)  # the register's code
+    age_band = models.CharField(max_length=16, blank=True)  # "18-29", "60+"
+    region = models.CharField(max_length=200, blank=True)  # as the register writes it
+    ratings = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)  # their sum
+    satisfied = models.PositiveIntegerField(default=0)  # rated 4 or 5
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "sex", "age_band", "region"],
+                                               name="satisfaction_tally_group")]

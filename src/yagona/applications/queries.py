@@ -7,14 +7,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yagona.accounts import queries as accounts
 from yagona.accounts.queries import valid_mandates
-from yagona.applications.models import Application, Channel, Rating, StatusChange
+from yagona.applications import satisfaction
+from yagona.applications.models import (
+    Application,
+    Channel,
+    Rating,
+    SatisfactionTally,
+    StatusChange,
+)
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
 from yagona.core import audit
 from yagona.core.countries import active_pack
@@ -310,3 +317,23 @@ def monthly_ratings(since: date, by=("service", "channel")) -> list[dict]:
     return [{"month": row["month"].strftime("%Y-%m"),
              **{key: row[fields[key]] for key in by}, "ratings": row["ratings"],
              "score": row["total"], "satisfied": row["satisfied"]} for row in rows]
+
+
+def ratings_counted_by_group() -> bool:
+    """Whether a rating is counted by the rater's sex, age band and region (the rating
+    form says so)."""
+    return satisfaction.configured() is not None
+
+
+def satisfaction_by_group(since: date, dimension: str) -> list[dict]:
+    """Per year from ``since`` and value of ``dimension`` (sex, age_band, region; "" is
+    not known): how many ratings, their total score and how many were 4 or 5. The counts
+    of applications.satisfaction, which hold no person."""
+    if dimension not in satisfaction.DIMENSIONS:
+        raise ValueError(dimension)
+    rows = (SatisfactionTally.objects.filter(month__gte=since)
+            .annotate(year=ExtractYear("month")).values("year", dimension)
+            .annotate(n=Sum("ratings"), total=Sum("score"), happy=Sum("satisfied"))
+            .order_by("year", dimension))
+    return [{"year": row["year"], "group": row[dimension], "ratings": row["n"],
+             "score": row["total"], "satisfied": row["happy"]} for row in rows]

@@ -1,7 +1,8 @@
 """The open data catalogue in a real browser, with axe-core on every page: a data
 journalist on a phone searches the demo catalogue in the state language, narrows it by
 a facet link, opens a dataset, previews its table and downloads the file, reads the
-platform's figures and the state budget; a citizen asks
+platform's figures (satisfaction by sex, age band and region too) and the state budget;
+a citizen asks
 for data; the agency's data publisher describes a new dataset in the back office (a
 missing title is refused with everything typed kept), adds a CSV, publishes it, and
 the public finds it and its DCAT description."""
@@ -19,6 +20,12 @@ from yagona.demo import data as demo
 from yagona.opendata import queries
 
 PHONE = {"width": 390, "height": 844}
+
+
+def population_labels(folder: Path, field: str, language: str) -> set[str]:
+    """How the pack's population register names a field's coded values."""
+    labels = read_yaml(folder / "registries" / "population.yaml")["value_labels"][field]
+    return {texts[language] for texts in labels.values()}
 
 
 @pytest.mark.browser
@@ -58,7 +65,9 @@ def test_a_journalist_finds_data_and_a_publisher_adds_some(pack_code, language, 
     assert "dcat:Dataset" in reader.content()
     # The platform's own figures and the state budget, charts beside their tables.
     reader.goto(f"{base}/data/dashboard/")
-    assert reader.locator("svg[role=img]").count() == 4
+    assert reader.locator("svg[role=img]").count() == 4 + 3  # and by sex, age, region
+    sexes = population_labels(folder, "sex", language)
+    assert reader.locator("#h-sex ~ .table-wrap tbody th").first.inner_text() in sexes
     accessible(reader, "the one window in figures")
     reader.goto(f"{base}/data/budget/")
     assert reader.locator("svg[role=img]").count() == 1

@@ -195,6 +195,9 @@ def read_full_pack(path: Path) -> PackContent:
         registries.append(_jsonable(definition))
     problems.extend(_guarded("services: registry uses", _registry_use_problems, services,
                              registries, languages))
+    satisfaction = data.get("satisfaction") if isinstance(data, dict) else None
+    problems.extend(_guarded("pack.yaml: satisfaction", registry_definitions.
+                             satisfaction_problems, satisfaction, registries))
     codes = [service.get("code") for service in services]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(f"services: code {code!r} is used twice")

@@ -34,7 +34,7 @@ class PackError(Exception):
 PACK_KEYS = {"code", "name", "languages", "language_info", "currency", "currency_minor_units",
              "money", "fee_units", "time_zone", "person_id", "business_id", "calendar",
              "registration_number", "phone", "date_format", "search", "documents",
-             "opendata"}
+             "opendata", "satisfaction"}
 MONEY_DEFAULT = {"symbol": None, "position": "after", "group": "", "decimal": ".",
                  "space": True}
 REGISTRATION_DEFAULT = {"pattern": "{agency}-{year}-{number}", "digits": 6}

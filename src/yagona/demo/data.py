@@ -169,13 +169,13 @@ def load_demo(stdout=None) -> dict:
                     SYSTEM, org["business_id"], org["name"])
             accounts.grant_mandate(SYSTEM, representative, entry["kind"],
                                    services=entry.get("services", []), **kwargs)
+    _registry_data(data)  # first: a rating counts by the rater's group in the register
     if not Application.objects.exists():
         _sample_applications(data, people)
     documents = load_correspondence(data, people, current_code)
     appeals = load_appeals(data, people, spare_codes)
     opendata = load_datasets(data, people)
     own_data.refresh()  # the platform's own figures, as the daily job writes them
-    _registry_data(data)
     return {"citizens": data.get("citizens", []), "officials": data.get("officials", []),
             "documents": documents, "appeals": appeals, "datasets": opendata["datasets"],
             "opendata": opendata}

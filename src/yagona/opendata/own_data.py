@@ -14,6 +14,7 @@ import csv
 import io
 from datetime import date
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,13 +28,17 @@ from yagona.registries import queries as registries
 
 MIN_CELL = 5  # the least count published; fewer is an empty cell
 YEARS = 3  # how far back the figures reach
-SERVICES, APPLICATIONS, RATINGS, FIGURES = (
+SERVICES, APPLICATIONS, RATINGS, FIGURES, SATISFACTION = (
     "platform-services", "platform-applications-by-month", "platform-ratings-by-month",
-    "platform-figures-by-month")
+    "platform-figures-by-month", "platform-satisfaction-by-group")
 APPLICATION_COLUMNS = ("month", "agency_code", "service_code", "channel", "submitted",
                        "decided", "approved", "rejected", "decided_on_time", "median_days")
 RATING_COLUMNS = ("month", "service_code", "channel", "ratings", "average_score",
                   "satisfied_percent")
+SATISFACTION_COLUMNS = ("year", "dimension", "group", "ratings", "average_score",
+                        "satisfied_percent")
+DIMENSIONS = ("all", "sex", "age_band", "region")
+UNKNOWN = "unknown"  # the group of a rater the register could not place
 FIGURE_COLUMNS = ("month", "submitted", "submitted_online", "submitted_assisted",
                   "digital_take_up_percent", "decided", "decided_on_time_percent",
                   "median_days", "ratings", "average_score", "satisfied_percent")
@@ -119,8 +124,58 @@ def figure_rows(since: date) -> list[list]:
     return rows
 
 
+def satisfaction_rows(since: date) -> list[list]:
+    """Per year: every rating, then by the rater's sex, age band and region, each apart
+    (SDG 16.6.2). A group under MIN_CELL is left empty; where a year's dimension would
+    have one such group only, the next smallest is left empty too, so that the year's
+    total less the others does not tell it."""
+    rows = []
+    cells = {dimension: applications.satisfaction_by_group(since, dimension)
+             for dimension in DIMENSIONS[1:]}
+    years = sorted({cell["year"] for cell in cells["sex"]})
+    for year in years:
+        of_year = {dimension: [c for c in cells[dimension] if c["year"] == year]
+                   for dimension in DIMENSIONS[1:]}
+        everyone = {"group": "", **{key: sum(c[key] for c in of_year["sex"])
+                                    for key in ("ratings", "score", "satisfied")}}
+        of_year = {"all": [everyone], **of_year}
+        for dimension in DIMENSIONS:
+            shown = _with_complement(of_year[dimension])
+            rows += [[year, dimension, c["group"] or (UNKNOWN if dimension != "all" else ""),
+                      *(_rated(c) if id(c) in shown else ("", "", ""))]
+                     for c in of_year[dimension]]
+    return rows
+
+
+def _with_complement(cells: list[dict]) -> set[int]:
+    """The cells that may be published (by id): MIN_CELL or more, and never all but one."""
+    shown = [c for c in cells if c["ratings"] >= MIN_CELL]
+    if len(cells) - len(shown) == 1 and len(cells) > 1 and shown:
+        shown.remove(min(shown, key=lambda c: c["ratings"]))
+    return {id(c) for c in shown}
+
+
+def _rated(cell: dict) -> tuple:
+    return (cell["ratings"], round(cell["score"] / cell["ratings"], 2),
+            round(100 * cell["satisfied"] / cell["ratings"], 1))
+
+
+def group_label(dimension: str, value: str) -> str:
+    """A group of SATISFACTION for people: a sex by the register's label for its code."""
+    given = active_pack().raw.get("satisfaction")
+    if value == UNKNOWN:
+        return _("Not known")
+    if dimension == "sex" and given:
+        try:
+            schema = registries.version(registries.registry(given["register"]))
+        except Http404:
+            return value
+        return registries.display_text(schema, given["sex"], value)
+    return value
+
+
 def refresh(today: date | None = None) -> list:
-    """Write the three datasets again from the platform's tables; returns them."""
+    """Write the platform's datasets again from its tables; returns them."""
     pack = active_pack()
     publisher = (pack.raw.get("opendata") or {}).get("publisher")
     if not publisher:
@@ -170,6 +225,22 @@ def refresh(today: date | None = None) -> list:
         "keywords": in_each_language(lambda: _("satisfaction, ratings")),
     }, [(in_each_language(lambda: _("Ratings by month")), "CSV",
          _csv(RATING_COLUMNS, rating_rows(since)))]))
+    made.append(services.publish_generated(publisher, SATISFACTION, {
+        **common,
+        "title": in_each_language(lambda: _("User satisfaction by sex, age band and region")),
+        "description": in_each_language(lambda: _(
+            "How satisfied the users were with the services they applied for (SDG "
+            "16.6.2), by year: all ratings, then by the rater's sex (the population "
+            "register's code), age band and region, each taken from the population "
+            "register when the rating was given; \"unknown\" where the register could "
+            "not tell. For each: ratings, the average score (1 to 5) and the share of 4 "
+            "and 5 (satisfied), in per cent. The ratings themselves keep no person. "
+            "Groups under %(count)s ratings are left empty, and with them one more "
+            "where the others would tell them.") % cell),
+        "keywords": in_each_language(lambda: _("satisfaction, SDG 16.6.2, sex, age, "
+                                             "region")),
+    }, [(in_each_language(lambda: _("Satisfaction by group")), "CSV",
+         _csv(SATISFACTION_COLUMNS, satisfaction_rows(since)))]))
     made += [services.publish_generated(registry.agency.code, f"register-{registry.code}", {
         **common, "temporal_start": None, "temporal_end": None,
         "themes": ["GOVE", "JUST"] if "act" in registry.code else ["GOVE", "ECON"],

@@ -94,8 +94,9 @@ def answers(year: int) -> list[Answer]:
     if f["ratings"]:
         known["12"] = (f"Yes. Applicants rate the service after its decision (1 to 5): "
                        f"{f['ratings']} ratings in {year}.", ["applications: ratings"])
-        known["13"] = (f"Yes, published online and refreshed daily: {dashboard} and "
-                       f"{data}{own_data.RATINGS}/.", ["opendata: own_data"])
+        known["13"] = (f"Yes, published online and refreshed daily: {dashboard}, "
+                       f"{data}{own_data.RATINGS}/ and, by sex, age band and region (SDG "
+                       f"16.6.2), {data}{own_data.SATISFACTION}/.", ["opendata: own_data"])
         known["17"] = (f"{_percent(f['satisfied'], f['ratings'])} of the users who rated a "
                        f"service online in {year} gave it 4 or 5 out of 5 ({f['ratings']} "
                        "ratings; users who did not rate are not counted).",

@@ -228,9 +228,35 @@ def dashboard(request):
             _("One bar per month: the share of ratings of 4 or 5 out of 5."), labels,
             [(_("Satisfied"), values("satisfied_percent"), charts.BLUE)], percent=True),
     }
+    year, groups = _satisfaction_by_group()
     return render(request, "portal/data/dashboard.html", {
         "months": months, "charts": charts_by_kind, "min_cell": own_data.MIN_CELL,
+        "groups_year": year, "groups": groups,
         "dataset": catalogue.public_dataset(own_data.FIGURES, include_withdrawn=False)})
+
+
+def _satisfaction_by_group():
+    """The latest year of own_data.SATISFACTION: per dimension a chart beside its table."""
+    rows = catalogue.table_of(own_data.SATISFACTION)
+    year = rows[-1]["year"] if rows else None
+    groups = []
+    for dimension, title, heading in (
+            ("sex", _("Satisfied users by sex (%)"), _("Sex")),
+            ("age_band", _("Satisfied users by age band (%)"), _("Age band")),
+            ("region", _("Satisfied users by region (%)"), _("Region"))):
+        cells = [{**row, "label": own_data.group_label(dimension, row["group"])}
+                 for row in rows if row["year"] == year and row["dimension"] == dimension]
+        if cells:
+            groups.append({"key": dimension, "title": title, "heading": heading,
+                           "cells": cells, "chart": charts.bar_chart(
+                               f"satisfied-{dimension}", title, _(
+                                   "One bar per group: the share of ratings of 4 or 5 out "
+                                   "of 5. The table beside gives the figures."),
+                               [cell["label"] for cell in cells],
+                               [(_("Satisfied"), [_number(c["satisfied_percent"])
+                                                  for c in cells], charts.BLUE)],
+                               percent=True)})
+    return year, groups
 
 
 @permission(PUBLIC)

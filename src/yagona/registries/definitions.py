@@ -83,3 +83,46 @@ def _migration_problems(spec, properties: dict, where: str) -> list[str]:
     found.extend(f"{where}: migration.defaults: {field!r} is not a property"
                  for field in defaults if field not in properties)
     return found
+
+
+SATISFACTION_KEYS = ("register", "sex", "birth_date", "region", "age_bands")
+
+
+def satisfaction_problems(given, definitions: list[dict]) -> list[str]:
+    """pack.yaml ``satisfaction`` (SDG 16.6.2): the register keyed by person ID a rater's
+    sex, date of birth and region are read from, their field paths in it, and the age
+    bands' lower bounds."""
+    where = "pack.yaml: satisfaction"
+    if given is None:
+        return []
+    if not isinstance(given, dict):
+        return [f"{where}: expected {{{', '.join(SATISFACTION_KEYS)}}}"]
+    found = [f"{where}.{key}: unknown key (known: {', '.join(SATISFACTION_KEYS)})"
+             for key in sorted(set(given) - set(SATISFACTION_KEYS), key=str)]
+    bands = given.get("age_bands")
+    if not (isinstance(bands, list) and bands and all(
+            isinstance(age, int) and not isinstance(age, bool) and age > 0 for age in bands)
+            and bands == sorted(set(bands))):
+        found.append(f"{where}.age_bands: the bands' lowest ages in years, rising, "
+                     "e.g. [18, 30, 45, 60]")
+    register = next((d for d in definitions if d.get("code") == given.get("register")), None)
+    schema = (register or {}).get("schema") or {}
+    if register is None or not applicant_key(schema, register.get("key_fields") or [],
+                                             "person"):
+        return [*found, f"{where}.register: {given.get('register')!r} is no register of "
+                        "the pack keyed by person ID"]
+    paths = set(field_paths(schema))
+    for key in ("sex", "birth_date", "region"):
+        if not isinstance(given.get(key), str) or given[key] not in paths:
+            found.append(f"{where}.{key}: {given.get(key)!r} is not a field of the register")
+    return found
+
+
+def field_paths(schema: dict, prefix: str = "") -> list[str]:
+    """Every property path of a schema, nested objects included, in order."""
+    paths = []
+    for name, inner in (schema.get("properties") or {}).items():
+        paths.append(prefix + name)
+        if isinstance(inner, dict) and inner.get("type") == "object":
+            paths.extend(field_paths(inner, f"{prefix}{name}."))
+    return paths

@@ -392,15 +392,30 @@ def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
     per registry and key."""
     found = []
     for each in Registry.objects.filter(active=True).order_by("code"):
-        current = version(each)
-        for field in current.key_fields:
-            if not (current.schema["properties"].get(field) or {}).get("x-person-id"):
-                continue
-            key = (RecordKey.objects.select_related("record")
-                   .filter(registry=each, field=field, value=user.username).first())
-            if key is not None:
-                found.append((each, version(each, key.record.version), key.record))
+        record = _person_record(each, user.username)
+        if record is not None:
+            found.append((each, version(each, record.version), record))
     return found
+
+
+def person_data(registry_code: str, person_id: str) -> dict | None:
+    """A person's live record in a register keyed by person ID, or None. For the
+    platform's own figures on the person's own act (their rating): no official reads it,
+    so it is not noted as a read."""
+    each = Registry.objects.filter(code=registry_code, active=True).first()
+    record = _person_record(each, person_id) if each else None
+    return record.data if record else None
+
+
+def _person_record(each: Registry, person_id: str) -> Record | None:
+    current = version(each)
+    for field in current.key_fields:
+        if (current.schema["properties"].get(field) or {}).get("x-person-id"):
+            key = (RecordKey.objects.select_related("record")
+                   .filter(registry=each, field=field, value=person_id).first())
+            if key is not None:
+                return key.record
+    return None
 
 
 def grants(registry: Registry):

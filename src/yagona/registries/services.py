@@ -84,7 +84,7 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
         latest = registry.versions.order_by("-version").first()
         texts = {"labels": definition.get("labels") or {},
                  "value_labels": definition.get("value_labels") or {},
-                 "field_order": field_paths(definition["schema"]),
+                 "field_order": definitions.field_paths(definition["schema"]),
                  "migration": definition.get("migration") or {}}
         if latest and latest.schema == definition["schema"] and all(
                 getattr(latest, name) == value for name, value in fields.items()):
@@ -102,16 +102,6 @@ def define(actor: audit.Actor, definition: dict) -> RegistryVersion:
                      "registry", registry.code, {"version": version.version},
                      agency=registry.agency.code)
     return version
-
-
-def field_paths(schema: dict, prefix: str = "") -> list[str]:
-    """Every property path of a schema, nested objects included, in order."""
-    paths = []
-    for name, inner in (schema.get("properties") or {}).items():
-        paths.append(prefix + name)
-        if isinstance(inner, dict) and inner.get("type") == "object":
-            paths.extend(field_paths(inner, f"{prefix}{name}."))
-    return paths
 
 
 def _set_grants(registry: Registry, grants: list[dict], agencies: dict) -> None:

@@ -16,6 +16,8 @@ PACK = {
     "time_zone": "Asia/Dushanbe",
     "opendata": {"publisher": "REG", "budget": "TAX", "title": T("Open data of Testland"),
                  "description": T("What Testland's agencies publish.")},
+    "satisfaction": {"register": "population", "sex": "sex", "birth_date": "birth_date",
+                     "region": "address.region", "age_bands": [18, 30, 45, 60]},
     "person_id": {"label": T("Personal number"), "pattern": "^[0-9]{8}$",
                   # Luhn, declared: weights from the right 2, 1, 2 ...; products' digits
                   # summed; the check digit tops the sum up to a multiple of 10.
@@ -385,6 +387,7 @@ POPULATION["labels"] = {name: T(name.replace("_", " ").capitalize())
 POPULATION["labels"].update({f"{field}.{sub}": T(sub.capitalize()) for field in
                              ("address", "identity_document") for sub in
                              POPULATION["schema"]["properties"][field]["properties"]})
+POPULATION["value_labels"] = {"sex": {"m": T("Male", "Мужской"), "f": T("Female", "Женский")}}
 
 
 # The name stock and places the synthetic data generator draws from (people.yaml).

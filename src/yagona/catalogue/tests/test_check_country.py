@@ -144,3 +144,23 @@ def test_any_value_in_any_key_is_a_problem_never_a_crash(file, data):
         dump(folder / "registries" / "population.yaml", population)
         with contextlib.suppress(PackError):  # problems are the answer; anything else fails
             read_full_pack(folder)
+
+
+def test_the_satisfaction_groups_name_a_register_and_its_fields(tmp_path):
+    folder = packs.write_pack(tmp_path / "xx")
+    dump(folder / "pack.yaml", {**packs.PACK, "satisfaction": {
+        "register": "population", "sex": "gender", "birth_date": "birth_date",
+        "region": "address.oblast", "age_bands": [30, 18], "colour": "red"}})
+    text = problems(folder)
+    for expected in ("pack.yaml: satisfaction.colour: unknown key",
+                     "satisfaction.age_bands: the bands' lowest ages in years, rising",
+                     "satisfaction.sex: 'gender' is not a field of the register",
+                     "satisfaction.region: 'address.oblast' is not a field of the register"):
+        assert expected in text
+    assert "satisfaction.birth_date" not in text  # a field the register has
+    dump(folder / "pack.yaml", {**packs.PACK, "satisfaction": {
+        **packs.PACK["satisfaction"], "register": "legal_entities"}})
+    assert "satisfaction.register: 'legal_entities' is no register of the pack keyed by " \
+           "person ID" in problems(folder)
+    dump(folder / "pack.yaml", packs.PACK)
+    assert read_full_pack(folder).country.raw["satisfaction"]["age_bands"] == [18, 30, 45, 60]

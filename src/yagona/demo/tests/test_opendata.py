@@ -93,7 +93,8 @@ def test_the_demo_publishes_the_packs_datasets(pack_code, word, found, quick_dem
     # publisher adds the platform's own figures (opendata.own_data).
     counts = queries.counts()
     agencies = {entry["agency"] for entry in entries}
-    own = {own_data.SERVICES, own_data.APPLICATIONS, own_data.RATINGS, own_data.FIGURES}
+    own = {own_data.SERVICES, own_data.APPLICATIONS, own_data.RATINGS, own_data.FIGURES,
+           own_data.SATISFACTION}
     registers = {registry.code: schema for registry, schema in registries.public_registers()}
     assert {"legal_entities", "legal_acts"} <= set(registers)  # the population's: none
     own |= {f"register-{code}" for code in registers}

@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from yagona.applications.models import Application, Rating
+from yagona.applications.models import Application, Rating, SatisfactionTally
 from yagona.catalogue.models import Service
 from yagona.opendata import files, own_data, queries
 from yagona.opendata.models import Dataset
+from yagona.opendata.own_data import UNKNOWN
 
 pytestmark = pytest.mark.django_db
 ZONE_DAY = datetime(2026, 3, 10, 9, 0).astimezone()
@@ -52,7 +53,8 @@ def test_the_platforms_figures_are_published_as_aggregates(people):
                           channel="online", score=5, rated_on=date(2026, 3, 21))
     made = own_data.refresh(date(2026, 4, 1))
     assert [d.name for d in made] == [own_data.SERVICES, own_data.APPLICATIONS,
-                                      own_data.RATINGS, own_data.FIGURES]
+                                      own_data.RATINGS, own_data.SATISFACTION,
+                                      own_data.FIGURES]
     assert {d.agency.code for d in made} == {"REG"}  # the pack's catalogue publisher
     rows = {(r["service_code"], r["channel"]): r for r in table(own_data.APPLICATIONS)}
     online = rows[("birth-registration", "online")]
@@ -102,3 +104,52 @@ def test_the_dashboard_draws_the_published_figures(client, people):
     assert page.count('role="img"') == 4  # four charts, each beside its figures
     assert '<td class="num">12</td>' in page and '<td class="num">80.0</td>' in page
     assert f'href="/data/{own_data.FIGURES}/"' in page
+
+
+def tally(month: str, sex: str, band: str, region: str, ratings: int, satisfied: int):
+    SatisfactionTally.objects.create(month=date.fromisoformat(month + "-01"), sex=sex,
+                                     age_band=band, region=region, ratings=ratings,
+                                     score=4 * ratings, satisfied=satisfied)
+
+
+def test_satisfaction_by_group_is_published_without_small_groups(people):
+    """SDG 16.6.2: each dimension apart; a group under 5 is empty, and where it would be
+    the only one, the next smallest too (else the year's total less the others tells it)."""
+    tally("2025-11", "f", "30-44", "Sughd", 9, 8)
+    tally("2026-01", "f", "30-44", "Sughd", 6, 5)
+    tally("2026-02", "m", "30-44", "Khatlon", 7, 3)
+    tally("2026-02", "m", "60+", "Sughd", 6, 6)
+    tally("2026-03", "f", "18-29", "Khatlon", 2, 1)
+    tally("2026-03", "", "", "", 5, 5)  # raters the register could not place
+    own_data.refresh(date(2026, 4, 1))
+    rows = {(r["year"], r["dimension"], r["group"]): (r["ratings"], r["satisfied_percent"])
+            for r in table(own_data.SATISFACTION)}
+    assert rows == {
+        ("2025", "all", ""): ("9", "88.9"), ("2025", "sex", "f"): ("9", "88.9"),
+        ("2025", "age_band", "30-44"): ("9", "88.9"),
+        ("2025", "region", "Sughd"): ("9", "88.9"),
+        ("2026", "all", ""): ("26", "76.9"),
+        ("2026", "sex", UNKNOWN): ("5", "100.0"), ("2026", "sex", "f"): ("8", "75.0"),
+        ("2026", "sex", "m"): ("13", "69.2"),
+        # 18-29 has 2: empty, and so is the smallest other (unknown, 5), not 30-44 or 60+.
+        ("2026", "age_band", UNKNOWN): ("", ""), ("2026", "age_band", "18-29"): ("", ""),
+        ("2026", "age_band", "30-44"): ("13", "61.5"),
+        ("2026", "age_band", "60+"): ("6", "100.0"),
+        ("2026", "region", UNKNOWN): ("5", "100.0"), ("2026", "region", "Khatlon"): ("9", "44.4"),
+        ("2026", "region", "Sughd"): ("12", "91.7")}
+    described = Dataset.objects.get(name=own_data.SATISFACTION)
+    assert "16.6.2" in described.description["en"] and "5" in described.description["en"]
+
+
+def test_the_dashboard_shows_satisfaction_by_group_with_the_registers_words(client, people):
+    applications(people, "birth-registration", 12, decided=10, approved=6, late=2)
+    tally("2026-03", "f", "30-44", "Sughd", 6, 5)
+    tally("2026-03", "m", "60+", "Sughd", 7, 2)
+    own_data.refresh(date(2026, 4, 1))
+    page = client.get("/data/dashboard/").content.decode()
+    assert page.count('role="img"') == 7  # and one per dimension
+    assert "Satisfaction by sex, age and region, 2026" in page
+    assert '<th scope="row">Female</th><td class="num">6</td>' in page  # the register's label
+    assert '<th scope="row">60+</th><td class="num">7</td>' in page
+    with_ru = client.get("/data/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Женский" in with_ru
