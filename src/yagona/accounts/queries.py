@@ -138,6 +138,11 @@ def person(person_id: str) -> User | None:
     return User.objects.filter(username=person_id).first()
 
 
+def people(person_ids) -> dict[str, User]:
+    """The accounts of these person IDs (those that exist), by person ID."""
+    return {user.username: user for user in User.objects.filter(username__in=set(person_ids))}
+
+
 def agency_roles(user: User) -> list[tuple[int, str]]:
     """(agency id, role) of each of an official's roles (that this caller may use)."""
     return list(roles_of(user).values_list("agency_id", "role"))

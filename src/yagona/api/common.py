@@ -75,27 +75,35 @@ def field_errors(mapping: dict) -> list[dict]:
     return out
 
 
-def install_problem_handlers(api: NinjaAPI, field_prefix: str = "") -> None:
+def install_problem_handlers(api: NinjaAPI, field_prefix: str = "", *,
+                             invalid_status: int = 422, path_not_found: bool = False) -> None:
+    """``invalid_status``: the code of a request or data that is not valid (the GovStack
+    Registration spec's is 400); ``path_not_found``: a path whose id is not one names
+    nothing, 404 (the GovStack facades), where our own API says 422 for both."""
     def prefixed(mapping):
         return {f"{field_prefix}{k}" if k != "__all__" else "": v for k, v in mapping.items()}
 
     @api.exception_handler(NinjaValidationError)
     def invalid_request(request, exc):
+        if path_not_found and any(err.get("loc", ("",))[0] == "path"
+                                  for err in exc.errors):
+            return problem(404, "Not found")
         errors = [{"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or
                    ".".join(str(p) for p in err.get("loc", ())),
                    "message": err.get("msg", "")} for err in exc.errors]
-        return problem(422, "The request is not valid", errors=errors)
+        return problem(invalid_status, "The request is not valid", errors=errors)
 
     @api.exception_handler(DjangoValidationError)
     def invalid_data(request, exc):
         if hasattr(exc, "error_dict"):
-            return problem(422, "The data is not valid", errors=field_errors(
+            return problem(invalid_status, "The data is not valid", errors=field_errors(
                 prefixed(exc.message_dict)))
-        return problem(422, "The data is not valid", detail="; ".join(exc.messages))
+        return problem(invalid_status, "The data is not valid",
+                       detail="; ".join(exc.messages))
 
     @api.exception_handler(FileRejected)
     def file_rejected(request, exc):
-        return problem(422, "The file was refused", detail=str(exc))
+        return problem(invalid_status, "The file was refused", detail=str(exc))
 
     @api.exception_handler(Tampered)
     def tampered(request, exc):

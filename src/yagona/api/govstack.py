@@ -6,12 +6,11 @@ form's content hash), fileId is the application's UUID, and each application ope
 an agency is one task whose taskId is the application's UUID.
 """
 
-from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from ninja import File, Header, NinjaAPI, Query, Schema
+from ninja import File, Header, NinjaAPI, Query
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -22,6 +21,17 @@ from yagona.api.common import (
     SIGNED_IN,
     install_problem_handlers,
     mediator_client,
+)
+from yagona.api.govstack_schemas import (
+    AdditionalData,
+    ApplicationFileResponse,
+    ApplicationFileSubmit,
+    ApplicationListItem,
+    CompletedTask,
+    EFormListItem,
+    ServiceOut,
+    UploadResponse,
+    UserTask,
 )
 from yagona.api.govstack_statistics import router as statistics_router
 from yagona.applications import queries as applications
@@ -36,127 +46,23 @@ from yagona.core.text import localized
 api = NinjaAPI(title="GovStack Registration Building Block API", version="0.1.1",
                urls_namespace="govstack-registration", docs_url="/docs",
                description="GovStack Registration BB 0.1.1 served by Yagona.")
-install_problem_handlers(api, field_prefix="formData.data.")
+# The spec's codes: 400 for a request that is not valid (a missing header or body
+# included), 404 for an id in the path that names nothing, malformed or unknown.
+install_problem_handlers(api, field_prefix="formData.data.", invalid_status=400,
+                         path_not_found=True)
 # The spec's optional fields are absent rather than null: every route excludes None.
 
-# Paging is bounded in the schema: a huge offset is a 422, not a database overflow.
+# Paging is bounded in the schema: a huge offset is a 400, not a database overflow.
 MAX_OFFSET = 2**31 - 1
 FIRST_RESULT = Query(0, ge=0, le=MAX_OFFSET)
 MAX_RESULT = Query(50, ge=1, le=MAX_OFFSET)  # then at most 200 are returned
+DECISIONS = ("APPROVED", "REJECTED", "SENDBACK")  # a task's data.status
 STATUS_CODES = {
     Status.DRAFT: ("PENDING", "Pending"), Status.SUBMITTED: ("PENDING", "Pending"),
     Status.IN_REVIEW: ("PENDING", "Pending"), Status.INFO_REQUESTED: ("SENDBACK", "Sent back"),
     Status.APPROVED: ("APPROVED", "Approved"), Status.REJECTED: ("REJECTED", "Rejected"),
     Status.WITHDRAWN: ("REJECTED", "Withdrawn"),
 }
-
-
-# --- schemas (the spec's names and shapes) -------------------------------------------------
-
-class Property(Schema):
-    code: str
-    value: str
-
-
-class ServiceOut(Schema):
-    id: UUID
-    name: str
-    version: str
-    type: str
-    isExecutable: bool
-    isClosed: bool
-    description: str
-    serviceBody: list[Property]
-
-
-class EFormListItem(Schema):
-    eFormId: str
-    name: str
-    description: str
-    version: str
-    latest: bool
-
-
-class FormData(Schema):
-    data: dict = {}
-    eFormId: str | None = None
-
-
-class ApplicationFileSubmit(Schema):
-    applicantId: str
-    applicationName: str | None = None
-    created: datetime | None = None
-    formData: FormData = FormData()
-    documentUrls: list[str] = []
-
-
-class StatusModel(Schema):
-    code: str
-    title: str
-
-
-class ApplicationFileResponse(Schema):
-    fileId: str
-    applicantId: str
-    registered: datetime | None
-    serviceId: UUID
-    serviceName: str
-    status: StatusModel
-    ended: bool
-    applicationData: ApplicationFileSubmit
-
-
-class ApplicationListItem(Schema):
-    fileId: str
-    mainTaskId: str
-    taskTitle: str
-    roleId: str | None
-    roleName: str | None
-    assigneeId: str | None
-    operatorName: str | None
-    status: StatusModel
-    applicantId: str
-    created: datetime
-    registered: datetime | None
-    description: str
-    serviceName: str
-    serviceId: UUID
-    eformId: str
-    documentUrls: list[str]
-
-
-class UploadResponse(Schema):
-    code: int
-    type: str
-    message: str
-    url: str
-
-
-class AdditionalData(Schema):
-    data: dict = {}
-
-
-class UserTask(Schema):
-    taskId: str
-    mainTaskId: str
-    name: str
-    assigneeId: str | None
-    roleId: str | None
-    created: datetime | None
-    description: str
-    serviceId: UUID
-    serviceName: str
-    fileId: str
-    eFormId: str
-    status: StatusModel
-
-
-class CompletedTask(Schema):
-    taskId: str
-    fileId: str
-    serviceId: UUID
-    status: StatusModel
-    variables: dict
 
 
 # --- mapping ------------------------------------------------------------------------------
@@ -317,7 +223,7 @@ def upload_document(request, file: UploadedFile = File(...)):
 
 
 @api.get("/documents/{documentId}", exclude_none=True, **SIGNED_IN)
-def download_document(request, documentId: UUID):
+def download_document(request, documentId: str):
     """A document's content, for whoever may see it (not part of the spec: its URLs)."""
     document = apply.document_for(request.user, documentId)
     return FileResponse(document.file.open("rb"), as_attachment=True,
@@ -337,8 +243,11 @@ def list_applications(request, serviceId: UUID | None = None, applicantId: str |
         & ~Q(status=Status.DRAFT))
     rows = Application.objects.filter(scope).select_related(
         "service", "agency", "assigned_to").distinct()
-    if serviceId:
-        rows = rows.filter(service=catalogue.service_by_public_id(serviceId))
+    if serviceId:  # a filter: a service that is not one has no applications
+        try:
+            rows = rows.filter(service=catalogue.service_by_public_id(serviceId))
+        except Http404:
+            rows = rows.none()
     if applicantId:
         rows = rows.filter(party_id=applicantId)
     order = {"created": "created_at", "registered": "submitted_at",
@@ -349,14 +258,23 @@ def list_applications(request, serviceId: UUID | None = None, applicantId: str |
 
 
 @api.get("/applications/{fileId}", response=ApplicationFileResponse, exclude_none=True, **SIGNED_IN)
-def get_application(request, fileId: UUID,
+def get_application(request, fileId: str,
                     information_mediator_client: str = Header(
                         ..., alias="Information-Mediator-Client")):
     mediator_client(information_mediator_client)
     return file_response(request, _visible(request.user, fileId))
 
 
+def _existing(value: str) -> str:
+    """A fileId or taskId (the spec's plain strings): ours are UUIDs, anything else is
+    no application."""
+    if not _is_uuid(value):
+        raise Http404
+    return value
+
+
 def _visible(user, file_id):
+    file_id = _existing(file_id)
     try:
         return applications.applicant_application(user, file_id)
     except Http404:  # not theirs as applicant: perhaps as an official, else 404
@@ -364,12 +282,12 @@ def _visible(user, file_id):
 
 
 @api.put("/applications/{fileId}", response=ApplicationFileResponse, exclude_none=True, **SIGNED_IN)
-def update_application(request, fileId: UUID, payload: ApplicationFileSubmit,
+def update_application(request, fileId: str, payload: ApplicationFileSubmit,
                        information_mediator_client: str = Header(
                            ..., alias="Information-Mediator-Client")):
     """Answer a send-back: the applicant's corrected form data goes to the agency."""
     mediator_client(information_mediator_client)
-    application = applications.applicant_application(request.user, fileId)
+    application = applications.applicant_application(request.user, _existing(fileId))
     if application.status != Status.INFO_REQUESTED:
         raise HttpError(409, "The application was not sent back")
     text = str(unwrap(payload.formData.data.get("comment")) or payload.applicationName or "")
@@ -397,28 +315,31 @@ def list_tasks(request, mainTaskId: str | None = None, fileId: str | None = None
 
 
 @api.get("/tasks/{taskId}", response=UserTask, exclude_none=True, **OFFICIAL)
-def get_task(request, taskId: UUID):
-    return task_out(applications.official_application(request.user, taskId))
+def get_task(request, taskId: str):
+    return task_out(applications.official_application(request.user, _existing(taskId)))
 
 
 @api.post("/tasks/{taskId}/complete", response=CompletedTask, exclude_none=True, **OFFICIAL)
-def complete_task(request, taskId: UUID, payload: AdditionalData):
-    """Complete the processing task: data.status APPROVED, REJECTED (with data.reason)
-    or SENDBACK (with data.reason: what the applicant must provide)."""
+def complete_task(request, taskId: str, payload: AdditionalData):
+    """Complete the processing task with its decision: ``data.status`` APPROVED,
+    REJECTED (with ``data.reason``) or SENDBACK (``data.reason``: what the applicant must
+    provide), each a plain value or the spec's object ({"value": ...}). The spec's data
+    is free-form, but our task is the decision: without one it cannot be completed."""
     data = payload.data
-    outcome = str(data.get("status", "")).upper()
-    reason = str(data.get("reason", "") or "")
-    application = applications.official_application(request.user, taskId)
+    outcome = str(unwrap(data.get("status")) or "").upper()
+    reason = str(unwrap(data.get("reason")) or "")
+    application = applications.official_application(request.user, _existing(taskId))
+    if outcome not in DECISIONS:
+        raise HttpError(400, "data.status is required to complete this task: APPROVED, "
+                             "REJECTED or SENDBACK (with data.reason for the last two); "
+                             "the task is the application's decision")
     if application.assigned_to_id is None:
-        apply.assign(request.user, taskId)
-    if outcome == "APPROVED":
-        application = apply.decide(request.user, taskId, True, reason)
-    elif outcome == "REJECTED":
-        application = apply.decide(request.user, taskId, False, reason)
-    elif outcome == "SENDBACK":
-        application = apply.request_info(request.user, taskId, reason)
+        apply.assign(request.user, application.uuid)
+    if outcome == "SENDBACK":
+        application = apply.request_info(request.user, application.uuid, reason)
     else:
-        raise HttpError(422, "data.status must be APPROVED, REJECTED or SENDBACK")
+        application = apply.decide(request.user, application.uuid, outcome == "APPROVED",
+                                   reason)
     return {"taskId": str(application.uuid), "fileId": str(application.uuid),
             "serviceId": catalogue.service_public_id(application.service),
             "status": status_of(application), "variables": {"data": {"status": outcome}}}

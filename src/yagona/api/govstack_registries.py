@@ -14,9 +14,11 @@ import zlib
 from uuid import UUID
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from ninja import Body, Header, NinjaAPI, Schema
 from ninja.errors import HttpError
 
+from yagona.accounts import queries as accounts
 from yagona.api.common import SIGNED_IN, install_problem_handlers
 from yagona.api.govstack import mediator_client
 from yagona.core import audit
@@ -28,7 +30,7 @@ api = NinjaAPI(title="GovStack Digital Registries Building Block API", version="
                urls_namespace="govstack-registries", docs_url="/docs",
                description="GovStack Digital Registries BB 1.3.0 (Data and Database APIs) "
                            "served by Yagona.")
-install_problem_handlers(api, field_prefix="content.")
+install_problem_handlers(api, field_prefix="content.", path_not_found=True)
 MAX_PAGE = 100
 MEDIATOR = Header(..., alias="Information-Mediator-Client")
 
@@ -104,17 +106,30 @@ def my_personal_data_usage(request, userId: str, databaseId: str,  # noqa: N803 
     _actor(request, client)
     if userId != request.user.username:
         raise HttpError(404, "Person requests not found")
-    record, reads = queries.reads_of(userId, databaseId)
+    code = databaseId  # the register's code, or the id /databases gives
+    if databaseId.isdigit():
+        code = next((r.code for r in Registry.objects.filter(active=True)
+                     if database_id(r) == int(databaseId)), databaseId)
+    record, reads = queries.reads_of(userId, code)
+    reads = list(reads[:500])
     from yagona.agencies.models import Agency
 
     names = {a.code: a.display_name for a in Agency.objects.all()}
+    readers = accounts.people({entry.actor for entry in reads})
     return [{"id": str(entry.pk), "readerId": entry.actor,
-             "readerInitials": "".join(p[:1] for p in entry.actor.split()[:2]).upper(),
+             "readerInitials": _initials(readers.get(entry.actor)),
              "readerInstitutionId": entry.agency,
              "readerInstitutionName": names.get(entry.agency, entry.agency),
              "readerApplicationName": entry.summary.get("client", ""),
              "searchDateTime": entry.at.isoformat(),
-             "refrences": [{"ReferenceID": str(record.uuid)}]} for entry in reads[:500]]
+             "refrences": [{"ReferenceID": str(record.uuid)}]} for entry in reads]
+
+
+def _initials(person) -> str:
+    """A reader's initials ("OO" for Olim Operatorov); none for a system that read."""
+    if person is None:
+        return ""
+    return "".join(name[:1] for name in (person.first_name, person.last_name) if name).upper()
 
 
 @api.get("/data/{registryName}/{versionNumber}", **SIGNED_IN)
@@ -256,7 +271,8 @@ def database_id(registry: Registry) -> int:
 
 
 def _database(registry: Registry, schema) -> dict:
-    return {"id": database_id(registry), "version": str(schema.version),
+    return {"id": database_id(registry), "code": registry.code,
+            "version": str(schema.version),
             "name": registry.display_name, "description": localized(registry.description),
             "institution": registry.agency.code, "schema": schema.schema,
             "schemaTags": [{"name": f, "path": f"/{f}", "isFulltext": False}
@@ -270,8 +286,13 @@ def _database(registry: Registry, schema) -> dict:
 
 @api.get("/databases", **SIGNED_IN)
 def databases(request, client: str = MEDIATOR):
-    return [_database(registry, schema)
-            for registry, schema, _access in queries.readable(_actor(request, client))]
+    """The spec's databasesSchema (its $ref spells it DatabasesSchema): one group, the
+    base registries the caller may read, each database with its ``code`` (the
+    registryName of the Data API)."""
+    return {"id": 1, "groupId": 1, "order": 1, "code": "BASE",
+            "name": gettext("Base registries"),
+            "databases": [_database(registry, schema) for registry, schema, _access
+                          in queries.readable(_actor(request, client))]}
 
 
 # Before /database/{id}, which would otherwise take "modify" for an id.
@@ -284,7 +305,7 @@ def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
     definition = payload.get("schema") if isinstance(payload.get("schema"), dict) else {}
     definition = {**definition, "code": payload.get("code") or definition.get("code")}
     version = services.publish(actor, definition)
-    return _database(version.registry, version)
+    return version.schema  # the spec's answer: the DatabaseSchema (its id: /databases)
 
 
 @api.get("/database/{id}", **SIGNED_IN)

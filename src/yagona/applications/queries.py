@@ -23,6 +23,7 @@ from yagona.applications.models import (
     StatusChange,
 )
 from yagona.applications.workflow import OPEN_IN_AGENCY, Status
+from yagona.catalogue import queries as catalogue
 from yagona.core import audit
 from yagona.core.countries import active_pack
 from yagona.core.identifiers import is_uuid
@@ -174,7 +175,8 @@ def statistics(caller, start: date | None = None, end: date | None = None, *,
                role: str | None = None, timeframe: str | None = None) -> list[dict]:
     """Processed (decided or sent back), approved, sent-back and rejected applications from
     ``start`` (default a year before ``end``) to ``end`` (default today), for the whole
-    period or per ``timeframe`` bucket; ``service`` is a code or part of a name.
+    period or per ``timeframe`` bucket; ``service`` is a code or part of a name (404 when
+    it names no service).
 
     The aggregate is anyone's. Figures per official (``operator``, person ID or surname)
     or per ``role`` can single out one official (a role in one service is often one
@@ -188,8 +190,10 @@ def statistics(caller, start: date | None = None, end: date | None = None, *,
         raise ValidationError(_("The start date is after the end date."), code="order")
     steps = StatusChange.objects.filter(action__in=DECISIONS, **_local_days(start, end, zone))
     if service:
-        steps = steps.filter(Q(application__service__code=service)
-                             | Q(application__service__name__icontains=service))
+        services = catalogue.services_named(service)
+        if not services.exists():
+            raise Http404  # a registration the platform does not know
+        steps = steps.filter(application__service__in=services)
     if operator or role:
         agencies = official_agency_ids(caller) if getattr(caller, "is_authenticated", False) \
             else set()

@@ -56,3 +56,9 @@ def service_by_form_id(form_id) -> Service:
         if str(form_public_id(service)) == str(form_id):
             return service
     raise Http404
+
+
+def services_named(text: str):
+    """Services (retired ones too: their history counts) whose code is ``text`` or whose
+    name in any language contains it; the statistics' ``registrationName``."""
+    return Service.objects.filter(Q(code=text) | Q(name__icontains=text))

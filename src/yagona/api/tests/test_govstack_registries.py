@@ -10,12 +10,11 @@ from django.conf import settings
 from django.test import Client
 from jsonschema import Draft202012Validator
 
-from yagona.accounts import services as accounts
 from yagona.agencies.models import Agency
 from yagona.conftest import make_person_id
 from yagona.core.audit import SYSTEM
 from yagona.registries import services as registries
-from yagona.registries.models import Grant, Record
+from yagona.registries.models import Record
 from yagona.registries.tests.test_records import person
 from yagona.testing.tokens import api_token
 
@@ -35,27 +34,6 @@ def response_schema(path, method):
 def conforms(instance, path, method):
     errors = list(Draft202012Validator(response_schema(path, method)).iter_errors(instance))
     assert errors == [], [e.message for e in errors]
-
-
-@pytest.fixture
-def api(people):
-    """Clients by role: the registry keeper of the owner (REG), an operator of the owner,
-    an operator of TAX (granted two fields), and a citizen."""
-    reg = Agency.objects.get(code="REG")
-    keeper = people["supervisor"]
-    accounts.grant_role(SYSTEM, keeper, reg, "registry_keeper")
-    Grant.objects.create(registry=reg.registries.get(code="population"),
-                         agency=Agency.objects.get(code="TAX"),
-                         fields=["person_id", "surname"])
-
-    def client(user):
-        token = api_token(user)
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token}",
-                      HTTP_INFORMATION_MEDIATOR_CLIENT="YAGONA/GOV/TAX/portal")
-
-    return {name: client(people[user]) for name, user in [
-        ("keeper", "supervisor"), ("operator", "operator"), ("tax", "tax_operator"),
-        ("citizen", "citizen")]}
 
 
 def post(client, url, body):
@@ -164,12 +142,12 @@ def test_a_person_sees_who_read_their_data(api, people):
 
 @pytest.mark.django_db
 def test_database_api_and_the_mediator_header(api):
-    listed = api["keeper"].get(f"{BASE}/databases").json()
+    listed = api["keeper"].get(f"{BASE}/databases").json()["databases"]
     [population] = [d for d in listed if d["name"] == "Population register"]
     assert population["fieldsUniques"] == [["person_id"]]
     one = api["keeper"].get(f"{BASE}/database/{population['id']}").json()
     assert one["schema"]["properties"]["person_id"]["x-person-id"] is True
-    assert api["citizen"].get(f"{BASE}/databases").json() == []
+    assert api["citizen"].get(f"{BASE}/databases").json()["databases"] == []
     anonymous = Client().get(f"{BASE}/databases",
                              HTTP_INFORMATION_MEDIATOR_CLIENT="YAGONA/GOV/TAX/portal")
     assert anonymous.status_code == 401
