@@ -151,11 +151,6 @@ class Request:
     def context(self) -> dict:
         return {h: self.header(h) for h in CONTEXT}
 
-    def query_params(self) -> dict[str, str]:
-        from urllib.parse import parse_qsl
-
-        return dict(parse_qsl(self.query))
-
     @property
     def raw_rest(self) -> str:
         """The path after the service identifier, as it was sent (still quoted)."""
