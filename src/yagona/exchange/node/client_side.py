@@ -1,9 +1,9 @@
 """The client side of an exchange node (plain HTTP, for the member's own information
-systems): ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` is signed with the
-member's key and sent to the provider's node, whose signed answer is checked (signature
-and request hash) before it is passed on; and the metaservices ``/listClients``,
-``/r1/{subsystem id}/listMethods``, ``/allowedMethods``, ``/getOpenAPI``; and the node's
-``/status``."""
+systems): ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` (or GovStack's
+``X-GovStack-Client``) is signed with the member's key and sent to the provider's node,
+whose signed answer is checked (signature and request hash) before it is passed on; and
+the metaservices ``/listClients``, ``/r1/{subsystem id}/listMethods``,
+``/allowedMethods``, ``/getOpenAPI``; and the node's ``/status``."""
 
 import json
 from urllib.parse import parse_qs
@@ -13,6 +13,7 @@ import yaml
 from yagona.exchange.ids import PART, BadIdentifier, ServiceId, SubsystemId
 from yagona.exchange.node import signing
 from yagona.exchange.node.transport import (
+    GOVSTACK_CLIENT,
     PASSED_ON,
     HopFailed,
     HopTimeout,
@@ -42,6 +43,7 @@ class ClientSide:
         try:
             body = await read_body(scope, receive, self.config.limits["body_bytes"])
             request = Request(scope, body)
+            request.client()  # naming two different clients is refused, whatever is asked
             parts = request.path.split("/")
             if request.path == "/status" and request.method == "GET":
                 status, payload = self.status()
@@ -125,10 +127,10 @@ class ClientSide:
 
     def _client(self, request: Request, conf) -> SubsystemId:
         try:
-            client = SubsystemId.parse(request.header("X-Road-Client"))
+            client = SubsystemId.parse(request.client())
         except BadIdentifier as exc:
             raise NodeError(400, "Client.InvalidClientIdentifier",
-                            f"X-Road-Client: {exc}") from None
+                            f"X-Road-Client (or {GOVSTACK_CLIENT}): {exc}") from None
         if client.member != self.config.member:
             raise NodeError(403, "Client.ClientNotOwned",
                             f"{client} is not a subsystem of {self.config.member}, whose node "
@@ -211,7 +213,8 @@ class ClientSide:
         if problem is not None:
             raise problem
         headers = {"x-road-id": xroad_id, "x-road-client": str(client),
-                   "x-road-service": str(service), "x-road-request-hash": request_hash}
+                   GOVSTACK_CLIENT.lower(): str(client), "x-road-service": str(service),
+                   "x-road-request-hash": request_hash}
         if content_type:
             headers["content-type"] = content_type
         if answer.headers.get("x-road-error"):

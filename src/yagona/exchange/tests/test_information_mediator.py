@@ -1,7 +1,7 @@
 """The exchange nodes against the GovStack Information Mediator directory services spec,
 read from the vendored file (docs/specs/govstack/information-mediator/): what getOpenAPI
-answers and refuses. Real nodes on loopback, the network of conftest.py (TAX calls
-VKD and BIZ)."""
+answers and refuses, and the spec's client header. Real nodes on loopback, the network
+of conftest.py (TAX calls VKD and BIZ)."""
 
 import re
 from pathlib import Path
@@ -13,7 +13,7 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from yagona.exchange.models import ExchangeService
-from yagona.exchange.tests.node_harness import PATIENT
+from yagona.exchange.tests.node_harness import PATIENT, call, rogue_tax_node, signed_request
 
 SPEC = yaml.safe_load((Path(settings.PROJECT_DIR) / "docs" / "specs" / "govstack" /
                        "information-mediator" / "GovStack_IM_Directory_Services_API.yaml")
@@ -44,6 +44,12 @@ def address(path: str, subsystem: str = "XX/GOV/VKD/population") -> str:
     filled = re.sub(r"\{\w+\}", lambda _placeholder: next(parts), path)
     assert next(parts, None) is None and "{" not in filled
     return filled
+
+
+def client_header() -> str:
+    """The header that names the client in the spec's operations."""
+    (header,) = {p["name"] for p in operation("allowedMethods")[2] if p["in"] == "header"}
+    return header
 
 
 @pytest.mark.django_db
@@ -89,3 +95,60 @@ def test_get_openapi_answers_a_string_and_any_fault_of_its_service_code_is_400(n
     elsewhere = network["tax"].client + address(path, "XX/GOV/NOPE/nothing")
     assert httpx.get(elsewhere, params={code: "persons"}, headers=ask,
                      timeout=PATIENT).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_govstack_client_header_stands_for_x_road_client(network):
+    header = client_header()
+    service = "/r1/XX/GOV/VKD/population/persons/persons/410012345"
+    backend = network["backend"]
+
+    # The spec's header alone: the call goes through, and the answer and the provider's
+    # system name the client under both names; every header the spec names is answered.
+    answer = httpx.get(network["tax"].client + service, headers={header: TAXES},
+                       timeout=PATIENT)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["x-road-client"] == answer.headers[header] == TAXES
+    named = {resolved(p)["name"] for item in SPEC["paths"].values()
+             for p in item.get("parameters", []) if resolved(p)["in"] == "header"}
+    named |= {h for item in SPEC["paths"].values() for method, spec in item.items()
+              if method != "parameters" for r in spec["responses"].values()
+              for h in r.get("headers", {})}
+    assert named and {n.lower() for n in named} <= {n.lower() for n in answer.headers}
+    _method, _path, seen = backend.seen[-1]
+    assert seen["x-road-client"] == seen[header.lower()] == TAXES
+    entries = network["vkd"].log().exchange(answer.headers["x-road-id"])
+    assert {e["client"] for e in entries} == {TAXES}
+    assert call(network, service, headers={header: TAXES}).status_code == 200  # both, alike
+
+    allowed = address(operation("allowedMethods")[0])
+    by_govstack = httpx.get(network["tax"].client + allowed, headers={header: TAXES},
+                            timeout=PATIENT)
+    assert by_govstack.status_code == 200
+    assert by_govstack.json() == call(network, allowed).json()
+    assert "secret" not in {m["serviceCode"] for m in by_govstack.json()["member"]}
+    malformed = httpx.get(network["tax"].client + service, headers={header: "not/an/id"},
+                          timeout=PATIENT)
+    assert malformed.status_code == 400
+    assert malformed.headers["x-road-error"] == "Client.InvalidClientIdentifier"
+
+    # Two different clients: 400 wherever the node is asked, and nothing goes out.
+    calls, logged = len(backend.seen), network["tax"].log().head_position()
+    for path in [service, allowed, "/listClients",
+                 address(operation("getOpenAPI")[0]) + "?serviceCode=persons"]:
+        refused = call(network, path, headers={header: "XX/GOV/TAX/other"})
+        assert refused.status_code == 400, (path, refused.text)
+        assert refused.headers["x-road-error"] == "Client.InvalidClientIdentifier"
+        assert "X-Road-Client" in refused.json()["message"]
+        assert header in refused.json()["message"]
+    assert len(backend.seen) == calls and network["tax"].log().head_position() == logged
+
+    # Between nodes too: the provider's node takes the spec's header, and refuses two.
+    rogue = rogue_tax_node(network)
+    url, headers = signed_request(network)
+    headers[header] = headers.pop("X-Road-Client")
+    assert rogue.get(url, headers=headers).status_code == 200
+    url, headers = signed_request(network)
+    refused = rogue.get(url, headers={**headers, header: "XX/GOV/TAX/other"})
+    assert refused.status_code == 400
+    assert refused.headers["x-road-error"] == "Client.InvalidClientIdentifier"
