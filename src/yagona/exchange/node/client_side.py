@@ -1,15 +1,19 @@
 """The client side of an exchange node (plain HTTP, for the member's own information
-systems): ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` is signed with the
-member's key and sent to the provider's node, whose signed answer is checked (signature
-and request hash) before it is passed on; and the metaservices ``/listClients``,
-``/r1/{subsystem id}/listMethods``, ``/allowedMethods``, ``/getOpenAPI``; and the node's
-``/status``."""
+systems): ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` (or GovStack's
+``X-GovStack-Client``) is signed with the member's key and sent to the provider's node,
+whose signed answer is checked (signature and request hash) before it is passed on; and
+the metaservices ``/listClients``, ``/r1/{subsystem id}/listMethods``,
+``/allowedMethods``, ``/getOpenAPI``; and the node's ``/status``."""
 
 import json
+from urllib.parse import parse_qs
 
-from yagona.exchange.ids import BadIdentifier, ServiceId, SubsystemId
+import yaml
+
+from yagona.exchange.ids import PART, BadIdentifier, ServiceId, SubsystemId
 from yagona.exchange.node import signing
 from yagona.exchange.node.transport import (
+    GOVSTACK_CLIENT,
     PASSED_ON,
     HopFailed,
     HopTimeout,
@@ -24,6 +28,9 @@ from yagona.exchange.node.transport import (
 )
 
 METASERVICES = ("listMethods", "allowedMethods", "getOpenAPI")
+# getOpenAPI's 200 answer is "type: string" under both media types of the directory
+# services spec; the first is the default.
+OPENAPI_TYPES = ("application/json", "text/yaml")
 
 
 class ClientSide:
@@ -36,6 +43,7 @@ class ClientSide:
         try:
             body = await read_body(scope, receive, self.config.limits["body_bytes"])
             request = Request(scope, body)
+            request.client()  # naming two different clients is refused, whatever is asked
             parts = request.path.split("/")
             if request.path == "/status" and request.method == "GET":
                 status, payload = self.status()
@@ -43,7 +51,7 @@ class ClientSide:
             elif request.path == "/listClients":
                 status, payload, headers = 200, self.list_clients(), {}
             elif len(parts) == 7 and parts[1] == "r1" and parts[6] in METASERVICES:
-                status, payload, headers = 200, self.metaservice(request, parts), {}
+                status, (payload, headers) = 200, self.metaservice(request, parts)
             else:
                 status, payload, headers = await self.forward(request)
         except NodeError as error:
@@ -69,7 +77,7 @@ class ClientSide:
                 "memberCode": code, "applicationCode": app}})
         return {"member": out}
 
-    def metaservice(self, request: Request, parts: list[str]):
+    def metaservice(self, request: Request, parts: list[str]) -> tuple[dict | bytes, dict]:
         conf = self.live_conf("Server.ClientProxy")
         try:
             provider = SubsystemId.parse("/".join(parts[2:6]))
@@ -78,12 +86,7 @@ class ClientSide:
         offered = [s for s in conf.content["services"]
                    if s["id"].rsplit("/", 1)[0] == str(provider)]
         if parts[6] == "getOpenAPI":
-            code = request.query_params().get("serviceCode", "")
-            found = next((s for s in offered if s["id"].endswith("/" + code)), None)
-            if found is None:
-                raise NodeError(404, "Server.ClientProxy.UnknownService",
-                                f"{provider} offers no service {code!r}")
-            return found.get("openapi") or {}
+            return self.openapi(request, provider, offered)
         client = None
         if parts[6] == "allowedMethods":
             client = self._client(request, conf)
@@ -98,14 +101,36 @@ class ClientSide:
                            "instanceId": sid.instance, "memberClass": sid.member_class,
                            "memberCode": sid.member_code, "applicationCode": sid.subsystem,
                            "serviceCode": sid.service, "endpointList": {"member": endpoints}})
-        return {"member": listed}
+        return {"member": listed}, {}
+
+    def openapi(self, request: Request, provider: SubsystemId,
+                offered: list[dict]) -> tuple[bytes, dict]:
+        """getOpenAPI: the service's description as a string, JSON text in a JSON string or
+        YAML text, as the Accept header prefers. Any fault of ``serviceCode`` is 400, the
+        only client error the spec gives this operation (an unknown code too)."""
+        codes = parse_qs(request.query, keep_blank_values=True).get("serviceCode", [])
+        if len(codes) != 1 or not PART.fullmatch(codes[0]):
+            raise NodeError(400, "Client.InvalidServiceCode",
+                            "getOpenAPI takes one serviceCode: 1 to 64 letters, digits, '.', "
+                            "'_' or '-', beginning with a letter or digit",
+                            f"serviceCode given: {codes}")
+        found = next((s for s in offered if s["id"] == f"{provider}/{codes[0]}"), None)
+        if found is None:
+            raise NodeError(400, "Client.InvalidServiceCode",
+                            f"{provider} offers no service {codes[0]!r}")
+        document = found.get("openapi") or {}
+        if preferred(request.header("accept"), OPENAPI_TYPES) == "text/yaml":
+            return (yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode(),
+                    {"content-type": "text/yaml"})
+        text = json.dumps(document, ensure_ascii=False)
+        return json.dumps(text, ensure_ascii=False).encode(), {"content-type": "application/json"}
 
     def _client(self, request: Request, conf) -> SubsystemId:
         try:
-            client = SubsystemId.parse(request.header("X-Road-Client"))
+            client = SubsystemId.parse(request.client())
         except BadIdentifier as exc:
             raise NodeError(400, "Client.InvalidClientIdentifier",
-                            f"X-Road-Client: {exc}") from None
+                            f"X-Road-Client (or {GOVSTACK_CLIENT}): {exc}") from None
         if client.member != self.config.member:
             raise NodeError(403, "Client.ClientNotOwned",
                             f"{client} is not a subsystem of {self.config.member}, whose node "
@@ -188,9 +213,36 @@ class ClientSide:
         if problem is not None:
             raise problem
         headers = {"x-road-id": xroad_id, "x-road-client": str(client),
-                   "x-road-service": str(service), "x-road-request-hash": request_hash}
+                   GOVSTACK_CLIENT.lower(): str(client), "x-road-service": str(service),
+                   "x-road-request-hash": request_hash}
         if content_type:
             headers["content-type"] = content_type
         if answer.headers.get("x-road-error"):
             headers["x-road-error"] = answer.headers["x-road-error"]
         return answer.status_code, answer.content, headers
+
+
+def preferred(accept: str, offered: tuple[str, ...]) -> str:
+    """The offered media type the Accept header ranks highest (RFC 9110 §12.5.1), the first
+    offered on a tie, without Accept, or when none is acceptable (no 406: the spec has none)."""
+    ranks = {}
+    for item in accept.split(","):
+        media, *parameters = (part.strip().lower() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media:
+            ranks[media] = quality
+
+    def rank(media: str) -> float:
+        for key in (media, media.split("/")[0] + "/*", "*/*"):
+            if key in ranks:
+                return ranks[key]
+        return 0.0 if ranks else 1.0
+
+    return max(offered, key=rank)

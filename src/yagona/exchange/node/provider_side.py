@@ -13,6 +13,7 @@ from yagona.exchange.ids import BadIdentifier, SubsystemId
 from yagona.exchange.node import signing
 from yagona.exchange.node.messagelog import Replayed
 from yagona.exchange.node.transport import (
+    GOVSTACK_CLIENT,
     PASSED_ON,
     HopFailed,
     HopTimeout,
@@ -54,7 +55,7 @@ class ProviderSide:
             service, rest = request.path, request.path
         path = rest + (f"?{request.query}" if request.query else "")
         return signing.digest(signing.canonical(request.fields(
-            xroad_id, request.header("X-Road-Client"), str(service), path,
+            xroad_id, _client_as_sent(request), str(service), path,
             request.header("X-Road-Request-Time"))))
 
     def _signed(self, xroad_id, request_hash, status, headers, body, request) -> dict:
@@ -70,7 +71,7 @@ class ProviderSide:
             except NodeError:
                 service = ""
             self.messages.append(xroad_id=xroad_id, kind="response", direction="out",
-                                 client=request.header("X-Road-Client"), service=service,
+                                 client=_client_as_sent(request), service=service,
                                  at=at, message=message.decode(), signature=signature,
                                  body=body)
         return {**headers, "x-road-id": xroad_id, "x-road-request-hash": request_hash,
@@ -85,7 +86,7 @@ class ProviderSide:
         peer_member = conf.tls.get(x509.load_der_x509_certificate(peer).fingerprint(
             hashes.SHA256()).hex())
         try:
-            client = SubsystemId.parse(request.header("X-Road-Client"))
+            client = SubsystemId.parse(request.client())
         except BadIdentifier as exc:
             raise NodeError(400, "Client.InvalidClientIdentifier", str(exc)) from None
         if peer_member != str(client.member):
@@ -133,8 +134,9 @@ class ProviderSide:
             raise NodeError(502, "Server.ServerProxy.ServiceFailed",
                             f"{service} has no system behind this node")
         headers = {k: v for k, v in request.headers.items() if k in PASSED_ON}
-        headers.update({"x-road-client": str(client), "x-road-id": xroad_id,
-                        "x-road-service": str(service), **request.context()})
+        headers.update({"x-road-client": str(client), GOVSTACK_CLIENT.lower(): str(client),
+                        "x-road-id": xroad_id, "x-road-service": str(service),
+                        **request.context()})
         if self.config.system_token:
             headers["authorization"] = f"Bearer {self.config.system_token}"
         try:
@@ -156,3 +158,12 @@ class ProviderSide:
         out = {"content-type": answer.headers["content-type"]} \
             if "content-type" in answer.headers else {}
         return answer.status_code, answer.content, out, request_hash
+
+
+def _client_as_sent(request: Request) -> str:
+    """The client header for the log and the hash of what was received, also when the
+    request was refused for naming two clients."""
+    try:
+        return request.client()
+    except NodeError:
+        return request.header("X-Road-Client")

@@ -3,8 +3,8 @@
 One process per member, with two listeners:
 
 - the client side (plain HTTP, for the member's own information systems), where a
-  system calls ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` and gets the
-  provider's answer, and the metaservices ``/listClients``,
+  system calls ``METHOD /r1/{service id}/{path}`` with ``X-Road-Client`` (or GovStack's
+  ``X-GovStack-Client``) and gets the provider's answer, and the metaservices ``/listClients``,
   ``/r1/{subsystem id}/listMethods``, ``/allowedMethods``, ``/getOpenAPI``;
 - the peer side (HTTPS with mutual TLS, certificates from the platform's authority),
   where other nodes bring their members' signed requests.

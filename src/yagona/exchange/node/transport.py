@@ -29,6 +29,9 @@ PASSED_ON = ("content-type", "accept", "accept-language")
 # Who asks and why, signed with the request and passed to the provider's system. The
 # issue (what the request is for, an application's number) is X-Road's "issue" field.
 CONTEXT = ("x-road-userid", "x-road-represented-party", "x-road-issue")
+# The GovStack Information Mediator specs' name for X-Road-Client: accepted as its synonym,
+# and sent beside it to the member's systems (answers, calls of a provider's system).
+GOVSTACK_CLIENT = "X-GovStack-Client"
 
 
 class NodeError(Exception):
@@ -143,6 +146,18 @@ class Request:
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
 
+    def client(self) -> str:
+        """The calling subsystem as sent, under X-Road's header or under the name the
+        GovStack Information Mediator specs give it; two different ones are refused rather
+        than one of them chosen."""
+        xroad, govstack = self.header("X-Road-Client"), self.header(GOVSTACK_CLIENT)
+        if xroad and govstack and xroad != govstack:
+            raise NodeError(400, "Client.InvalidClientIdentifier",
+                            f"X-Road-Client and {GOVSTACK_CLIENT} name different clients: "
+                            "send one of them, or the same identifier in both",
+                            f"X-Road-Client: {xroad}; {GOVSTACK_CLIENT}: {govstack}")
+        return xroad or govstack
+
     def fields(self, xroad_id: str, client: str, service: str, path: str, at: str) -> dict:
         """What is signed of this request (signing.request_fields)."""
         return signing.request_fields(xroad_id, client, service, self.method, path,
@@ -150,11 +165,6 @@ class Request:
 
     def context(self) -> dict:
         return {h: self.header(h) for h in CONTEXT}
-
-    def query_params(self) -> dict[str, str]:
-        from urllib.parse import parse_qsl
-
-        return dict(parse_qsl(self.query))
 
     @property
     def raw_rest(self) -> str:

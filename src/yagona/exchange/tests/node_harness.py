@@ -8,6 +8,7 @@ makes a test slower, never wrong.
 """
 
 import contextlib
+import datetime as dt
 import json
 import socket
 import ssl
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,9 +24,11 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from cryptography import x509
 
 from yagona.core.audit import SYSTEM
 from yagona.exchange import ca, services
+from yagona.exchange.node import signing
 from yagona.exchange.node.messagelog import MessageLog
 from yagona.signing import tsa
 
@@ -214,8 +218,6 @@ def central_authority():
     return central, Serving(answer)
 
 
-
-
 def until(condition: Callable[[], object], what: str, seconds: float = BOUND):
     """``condition()``'s first true value, asked again and again; the test fails if it
     stays false for ``seconds`` (a bound for a busy machine, not an expected duration)."""
@@ -227,3 +229,33 @@ def until(condition: Callable[[], object], what: str, seconds: float = BOUND):
         if time.monotonic() > deadline:
             pytest.fail(f"waited {seconds}s in vain for: {what}")
         time.sleep(0.1)
+
+
+def call(network, path, client="XX/GOV/TAX/taxes", **kwargs):
+    headers = {"X-Road-Client": client, **kwargs.pop("headers", {})}
+    return httpx.request(kwargs.pop("method", "GET"), network["tax"].client + path,
+                         headers=headers, timeout=PATIENT, **kwargs)
+
+
+def rogue_tax_node(network) -> httpx.Client:
+    """An HTTPS client holding the TAX node's own TLS key: what a compromised network
+    path or a misbehaving node could send."""
+    tax = network["tax"]
+    tls = ssl.create_default_context(cafile=str(tax.folder / "root.pem"))
+    tls.load_cert_chain(str(tax.folder / "tls.pem"), str(tax.folder / "tls.key"))
+    return httpx.Client(verify=tls, timeout=10)
+
+
+def signed_request(network, path="/persons/410012345", body=b"", xroad_id=None):
+    tax = network["tax"]
+    xroad_id = xroad_id or str(uuid.uuid4())
+    at = dt.datetime.now(dt.UTC).isoformat()
+    fields = signing.request_fields(xroad_id, "XX/GOV/TAX/taxes", "XX/GOV/VKD/population/persons",
+                                    "GET", path, "", "", "", at, body)
+    signer = signing.Signer((tax.folder / "sign.key").read_bytes(),
+                            x509.load_pem_x509_certificate((tax.folder / "sign.pem").read_bytes()))
+    headers = {"X-Road-Client": "XX/GOV/TAX/taxes", "X-Road-Id": xroad_id,
+               "X-Road-Request-Time": at,
+               "X-Road-Signature": signer.sign(signing.canonical(fields))}
+    return f"https://127.0.0.1:{network['vkd'].peer_port}/r1/XX/GOV/VKD/population/persons" \
+           f"{path}", headers

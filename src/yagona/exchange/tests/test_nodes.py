@@ -29,99 +29,13 @@ from yagona.exchange.tests.node_harness import (
     RELEASED,
     Member,
     Serving,
+    call,
     central_authority,
-    closed_port,
     free_port,
-    systems,
+    rogue_tax_node,
+    signed_request,
     until,
 )
-
-
-@pytest.fixture
-def node_limits() -> dict:
-    """Limits of the nodes beyond the harness's own; a test that needs others
-    parametrizes this fixture."""
-    return {}
-
-
-@pytest.fixture
-def network(country, tmp_path, node_limits):
-    RELEASED.clear()
-    backend = Serving(systems)
-    gone = closed_port()
-    down = gone.getsockname()[1]
-    central, authority = central_authority()
-    url = f"http://127.0.0.1:{authority.port}"
-    system = f"http://127.0.0.1:{backend.port}"
-    # TAX waits long for VKD's node: VKD's timeout for its slow system (TIMEOUT) must
-    # come back as VKD's clear error, not race TAX's own timer on a busy machine.
-    tax = Member(tmp_path, "TAX", url, {}, **{"timeout_seconds": PATIENT, **node_limits})
-    vkd = Member(tmp_path, "VKD", url, {"population/persons": system,
-                                        "population/slow": f"{system}/slow",
-                                        "population/huge": f"{system}/huge",
-                                        "population/gone": f"http://127.0.0.1:{down}"},
-                 **node_limits)
-    biz = Member(tmp_path, "BIZ", url, {"companies/companies": system}, **node_limits)
-    taxes = services.add_subsystem(SYSTEM, tax.member, "taxes", "Tax accounts")
-    population = services.add_subsystem(SYSTEM, vkd.member, "population", "Population")
-    companies = services.add_subsystem(SYSTEM, biz.member, "companies", "Companies")
-    persons = services.offer_service(SYSTEM, population, "persons", "Persons", {
-        "openapi": "3.0.3", "info": {"title": "Persons", "version": "1"},
-        "paths": {"/persons/{id}": {"get": {}}, "/persons": {"post": {}}}})
-    for code in ("slow", "gone", "huge"):
-        services.allow(SYSTEM, services.offer_service(SYSTEM, population, code, code, {}),
-                       taxes)
-    services.offer_service(SYSTEM, population, "secret", "Not for the tax committee", {
-        "paths": {"/x": {"get": {}}}})
-    services.allow(SYSTEM, persons, taxes, "GET", "/persons/*")
-    services.allow(SYSTEM, services.offer_service(SYSTEM, companies, "companies", "Companies",
-                                                  {"paths": {"/companies/{id}": {"get": {}}}}),
-                   taxes)
-    central["document"] = globalconf.current()
-    members = {"tax": tax, "vkd": vkd, "biz": biz}
-    try:
-        for m in members.values():
-            m.start()
-        for m in members.values():
-            m.wait()
-        yield {**members, "central": central, "backend": backend, "url": url}
-    finally:
-        for m in members.values():
-            m.stop()
-        RELEASED.set()
-        backend.close()
-        authority.close()
-        gone.close()
-
-
-def call(network, path, client="XX/GOV/TAX/taxes", **kwargs):
-    headers = {"X-Road-Client": client, **kwargs.pop("headers", {})}
-    return httpx.request(kwargs.pop("method", "GET"), network["tax"].client + path,
-                         headers=headers, timeout=PATIENT, **kwargs)
-
-
-def rogue_tax_node(network) -> httpx.Client:
-    """An HTTPS client holding the TAX node's own TLS key: what a compromised network
-    path or a misbehaving node could send."""
-    tax = network["tax"]
-    tls = ssl.create_default_context(cafile=str(tax.folder / "root.pem"))
-    tls.load_cert_chain(str(tax.folder / "tls.pem"), str(tax.folder / "tls.key"))
-    return httpx.Client(verify=tls, timeout=10)
-
-
-def signed_request(network, path="/persons/410012345", body=b"", xroad_id=None):
-    tax = network["tax"]
-    xroad_id = xroad_id or str(uuid.uuid4())
-    at = dt.datetime.now(dt.UTC).isoformat()
-    fields = signing.request_fields(xroad_id, "XX/GOV/TAX/taxes", "XX/GOV/VKD/population/persons",
-                                    "GET", path, "", "", "", at, body)
-    signer = signing.Signer((tax.folder / "sign.key").read_bytes(),
-                            x509.load_pem_x509_certificate((tax.folder / "sign.pem").read_bytes()))
-    headers = {"X-Road-Client": "XX/GOV/TAX/taxes", "X-Road-Id": xroad_id,
-               "X-Road-Request-Time": at,
-               "X-Road-Signature": signer.sign(signing.canonical(fields))}
-    return f"https://127.0.0.1:{network['vkd'].peer_port}/r1/XX/GOV/VKD/population/persons" \
-           f"{path}", headers
 
 
 @pytest.mark.django_db
@@ -156,7 +70,7 @@ def test_three_nodes_exchange_signed_logged_messages_and_refuse_the_rest(network
     assert [e for m in allowed if m["serviceCode"] == "persons"
             for e in m["endpointList"]["member"]] == [{"method": "GET", "path": "/persons/{id}"}]
     openapi = call(network, "/r1/XX/GOV/VKD/population/getOpenAPI?serviceCode=persons")
-    assert openapi.json()["info"]["title"] == "Persons"
+    assert json.loads(openapi.json())["info"]["title"] == "Persons"  # a string, as the spec says
 
     # Refusals, each a JSON node error with X-Road-Error.
     def refused(response, status, kind):
