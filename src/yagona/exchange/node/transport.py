@@ -138,8 +138,14 @@ class Request:
         self.path = scope["path"]
         self.raw_path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
         self.query = scope.get("query_string", b"").decode("latin-1")
-        self.headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                        for k, v in scope["headers"]}
+        self.headers, seen = {}, {}
+        for key, value in scope["headers"]:
+            name, text = key.decode("latin-1").lower(), value.decode("latin-1")
+            self.headers[name] = text
+            seen.setdefault(name, set()).add(text)
+        # An exchange header given twice with two values is ambiguous: refused, not guessed.
+        self.ambiguous = sorted(name for name, values in seen.items() if len(values) > 1
+                                and name.startswith(("x-road-", "x-govstack-")))
         self.body = body
         self.state = scope.get("state") or {}
 
@@ -150,6 +156,10 @@ class Request:
         """The calling subsystem as sent, under X-Road's header or under the name the
         GovStack Information Mediator specs give it; two different ones are refused rather
         than one of them chosen."""
+        if self.ambiguous:
+            raise NodeError(400, "Client.InvalidRequest",
+                            f"{', '.join(self.ambiguous)}: given twice with different values",
+                            "send each exchange header once")
         xroad, govstack = self.header("X-Road-Client"), self.header(GOVSTACK_CLIENT)
         if xroad and govstack and xroad != govstack:
             raise NodeError(400, "Client.InvalidClientIdentifier",

@@ -142,6 +142,15 @@ def test_the_govstack_client_header_stands_for_x_road_client(network):
         assert "X-Road-Client" in refused.json()["message"]
         assert header in refused.json()["message"]
     assert len(backend.seen) == calls and network["tax"].log().head_position() == logged
+    # One header twice with two values is as ambiguous: refused, never the last one taken.
+    twice = httpx.get(network["tax"].client + service, timeout=PATIENT, headers=[
+        ("X-Road-Client", TAXES), ("X-Road-Client", "XX/GOV/TAX/other")])
+    assert twice.status_code == 400 and twice.headers["x-road-error"] == "Client.InvalidRequest"
+    assert "x-road-client" in twice.json()["message"]
+    same_twice = httpx.get(network["tax"].client + service, timeout=PATIENT,
+                           headers=[("X-Road-Client", TAXES), ("X-Road-Client", TAXES)])
+    assert same_twice.status_code == 200
+    assert len(backend.seen) == calls + 1
 
     # Between nodes too: the provider's node takes the spec's header, and refuses two.
     rogue = rogue_tax_node(network)
