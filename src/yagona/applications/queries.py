@@ -299,6 +299,21 @@ def monthly_figures(since: date, by=GROUPS) -> list[dict]:
             for key, group in sorted(groups.items())]
 
 
+def monthly_completion(since: date) -> list[dict]:
+    """Applications started online from ``since`` on, by month started (the pack's zone):
+    how many, and how many of them were submitted since (GOV.UK's completion rate; a
+    draft is never deleted, so every start counts). Assisted applications are begun by
+    an operator with the person there, and left out."""
+    zone = active_pack().zone
+    rows = (Application.objects.filter(
+        channel=Channel.ONLINE, created_at__gte=datetime.combine(since, time.min, tzinfo=zone))
+        .annotate(month=TruncMonth("created_at", tzinfo=zone)).values("month")
+        .annotate(started=Count("id"), completed=Count("id", filter=Q(
+            submitted_at__isnull=False))).order_by("month"))
+    return [{"month": row["month"].strftime("%Y-%m"), "started": row["started"],
+             "completed": row["completed"]} for row in rows]
+
+
 def _median(values: list[int]) -> float | None:
     if not values:
         return None

@@ -65,7 +65,7 @@ def test_a_journalist_finds_data_and_a_publisher_adds_some(pack_code, language, 
     assert "dcat:Dataset" in reader.content()
     # The platform's own figures and the state budget, charts beside their tables.
     reader.goto(f"{base}/data/dashboard/")
-    assert reader.locator("svg[role=img]").count() == 4 + 3  # and by sex, age, region
+    assert reader.locator("svg[role=img]").count() == 5 + 3  # and by sex, age, region
     sexes = population_labels(folder, "sex", language)
     assert reader.locator("#h-sex ~ .table-wrap tbody th").first.inner_text() in sexes
     accessible(reader, "the one window in figures")

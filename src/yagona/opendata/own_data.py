@@ -41,7 +41,8 @@ DIMENSIONS = ("all", "sex", "age_band", "region")
 UNKNOWN = "unknown"  # the group of a rater the register could not place
 FIGURE_COLUMNS = ("month", "submitted", "submitted_online", "submitted_assisted",
                   "digital_take_up_percent", "decided", "decided_on_time_percent",
-                  "median_days", "ratings", "average_score", "satisfied_percent")
+                  "median_days", "ratings", "average_score", "satisfied_percent",
+                  "started_online", "completion_rate_percent")
 
 
 def _csv(columns, rows) -> bytes:
@@ -101,17 +102,20 @@ def _percent(part: int, whole: int):
 def figure_rows(since: date) -> list[list]:
     """The whole platform by month (the dashboard's figures): submissions by channel and
     the share online (digital take-up), decisions within the legal deadline, the median
-    days to a decision, and the users' ratings."""
+    days to a decision, the users' ratings, and the applications started online with the
+    share of them submitted (completion rate)."""
     totals = {f["month"]: f for f in applications.monthly_figures(since, by=())}
     channels = {(f["month"], f["channel"]): f["submitted"]
                 for f in applications.monthly_figures(since, by=("channel",))}
     ratings = {r["month"]: r for r in applications.monthly_ratings(since, by=())}
+    starts = {c["month"]: c for c in applications.monthly_completion(since)}
     rows = []
-    for month in sorted(set(totals) | set(ratings)):
+    for month in sorted(set(totals) | set(ratings) | set(starts)):
         total = totals.get(month) or {"submitted": 0, "decided": 0, "on_time": 0,
                                       "median_days": None}
         online, assisted = (channels.get((month, c), 0) for c in ("online", "assisted"))
         rated = ratings.get(month) or {"ratings": 0, "score": 0, "satisfied": 0}
+        started = starts.get(month) or {"started": 0, "completed": 0}
         decided = total["decided"] >= MIN_CELL
         rows.append([
             month, _cell(total["submitted"]), _cell(online), _cell(assisted),
@@ -120,7 +124,8 @@ def figure_rows(since: date) -> list[list]:
             total["median_days"] if decided and total["median_days"] is not None else "",
             _cell(rated["ratings"]),
             round(rated["score"] / rated["ratings"], 2) if rated["ratings"] >= MIN_CELL else "",
-            _percent(rated["satisfied"], rated["ratings"])])
+            _percent(rated["satisfied"], rated["ratings"]),
+            _cell(started["started"]), _percent(started["completed"], started["started"])])
     return rows
 
 
@@ -264,8 +269,10 @@ def refresh(today: date | None = None) -> list:
             "online and at service centres, the share online (digital take-up, in per "
             "cent), decided, the share decided within the legal deadline (per cent), the "
             "median days to a decision, the users' ratings, their average score (1 to 5) "
-            "and the share satisfied (4 or 5, per cent). Counts under %(count)s and what "
-            "rests on them are left empty. The figures of the dashboard.") % cell),
+            "and the share satisfied (4 or 5, per cent), and by the month they were "
+            "begun, the applications started online and the share of them submitted "
+            "(completion rate, per cent). Counts under %(count)s and what rests on them "
+            "are left empty. The figures of the dashboard.") % cell),
         "keywords": in_each_language(lambda: _("statistics, digital take-up, satisfaction")),
     }, [(in_each_language(lambda: _("Figures by month")), "CSV",
          _csv(FIGURE_COLUMNS, figure_rows(since)))]))

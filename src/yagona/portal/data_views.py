@@ -198,7 +198,7 @@ def _number(text: str):
 @permission(PUBLIC)
 def dashboard(request):
     """The one window in figures: the last twelve months of the platform's own dataset
-    (own_data.FIGURES), four charts, each beside its table."""
+    (own_data.FIGURES), five charts, each beside its table, and satisfaction by group."""
     rows = catalogue.table_of(own_data.FIGURES)[-12:]
     months = [{**row, "label": formats.date_format(date.fromisoformat(row["month"] + "-01"),
                                                   "M\nY")} for row in rows]
@@ -222,6 +222,12 @@ def dashboard(request):
             "on-time", _("Decided within the legal deadline, by month (%)"),
             _("One bar per month: the share of the decisions taken within the deadline."),
             labels, [(_("On time"), values("decided_on_time_percent"), charts.GREEN)],
+            percent=True),
+        "completion": charts.bar_chart(
+            "completion", _("Completion rate by month (%)"),
+            _("One bar per month: the share of the applications started online that were "
+              "submitted."), labels,
+            [(_("Submitted"), values("completion_rate_percent"), charts.GREEN)],
             percent=True),
         "satisfied": charts.bar_chart(
             "satisfied", _("Satisfied users, by month (%)"),

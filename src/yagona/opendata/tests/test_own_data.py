@@ -35,17 +35,27 @@ def applications(people, service_code: str, count: int, channel="online", decide
         if n < decided:
             status = "approved" if n < approved else "rejected"
             decided_at = ZONE_DAY + timedelta(days=5)
-        Application.objects.create(
+        made = Application.objects.create(
             service=service, agency=service.agency, status=status, channel=channel,
             created_by=people["citizen"], party_id=people["citizen"].username,
             submitted_at=ZONE_DAY, decided_at=decided_at,
             due_date=(ZONE_DAY + timedelta(days=3 if n < late else 10)).date())
+        started(made)
+
+
+def started(application, at=ZONE_DAY - timedelta(hours=1)):
+    Application.objects.filter(pk=application.pk).update(created_at=at)
 
 
 def test_the_platforms_figures_are_published_as_aggregates(people):
     applications(people, "birth-registration", 12, decided=10, approved=6, late=2)
     applications(people, "birth-registration", 3, channel="assisted", decided=3, approved=3)
     applications(people, "tax-clearance", 8, decided=6, approved=5)
+    tax = Service.objects.get(code="tax-clearance")
+    for _ in range(4):  # started online in March, never submitted
+        started(Application.objects.create(service=tax, agency=tax.agency,
+                                           created_by=people["citizen"],
+                                           party_id=people["citizen"].username))
     for score in (5, 5, 4, 2, 5, 1):
         Rating.objects.create(service=Service.objects.get(code="birth-registration"),
                               channel="online", score=score, rated_on=date(2026, 3, 20))
@@ -75,7 +85,8 @@ def test_the_platforms_figures_are_published_as_aggregates(people):
         "month": "2026-03", "submitted": "23", "submitted_online": "20",
         "submitted_assisted": "", "digital_take_up_percent": "87.0", "decided": "19",
         "decided_on_time_percent": "89.5", "median_days": "5.0", "ratings": "7",
-        "average_score": "3.86", "satisfied_percent": "71.4"}
+        "average_score": "3.86", "satisfied_percent": "71.4",
+        "started_online": "24", "completion_rate_percent": "83.3"}  # 20 of 24 submitted
     services = {r["code"]: r for r in table(own_data.SERVICES)}
     assert services["passport-issue"]["online"] == "0"
     assert services["birth-registration"]["life_events"] == "birth"
@@ -101,7 +112,7 @@ def test_the_dashboard_draws_the_published_figures(client, people):
     applications(people, "birth-registration", 12, decided=10, approved=6, late=2)
     own_data.refresh(date(2026, 4, 1))
     page = client.get("/data/dashboard/").content.decode()
-    assert page.count('role="img"') == 4  # four charts, each beside its figures
+    assert page.count('role="img"') == 5  # five charts, each beside its figures
     assert '<td class="num">12</td>' in page and '<td class="num">80.0</td>' in page
     assert f'href="/data/{own_data.FIGURES}/"' in page
 
@@ -147,7 +158,7 @@ def test_the_dashboard_shows_satisfaction_by_group_with_the_registers_words(clie
     tally("2026-03", "m", "60+", "Sughd", 7, 2)
     own_data.refresh(date(2026, 4, 1))
     page = client.get("/data/dashboard/").content.decode()
-    assert page.count('role="img"') == 7  # and one per dimension
+    assert page.count('role="img"') == 8  # and one per dimension
     assert "Satisfaction by sex, age and region, 2026" in page
     assert '<th scope="row">Female</th><td class="num">6</td>' in page  # the register's label
     assert '<th scope="row">60+</th><td class="num">7</td>' in page
