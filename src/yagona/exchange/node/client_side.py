@@ -49,8 +49,10 @@ class ClientSide:
                 status, payload = self.status()
                 headers = {"cache-control": "no-store"}
             elif request.path == "/listClients":
-                status, payload, headers = 200, self.list_clients(), {}
+                _only_get(request)
+                status, payload, headers = 200, self.list_clients(request), {}
             elif len(parts) == 7 and parts[1] == "r1" and parts[6] in METASERVICES:
+                _only_get(request)
                 status, (payload, headers) = 200, self.metaservice(request, parts)
             else:
                 status, payload, headers = await self.forward(request)
@@ -62,7 +64,12 @@ class ClientSide:
             headers = {"content-type": "application/json", **headers}
         await respond(send, status, payload, headers)
 
-    def list_clients(self) -> dict:
+    def list_clients(self, request: Request) -> dict:
+        asked = parse_qs(request.query).get("instanceId", [])
+        if any(instance != self.config.member.instance for instance in asked):
+            raise NodeError(400, "Client.InvalidRequest",
+                            f"instanceId: this exchange is instance "
+                            f"{self.config.member.instance} and federated with no other")
         conf = self.live_conf("Server.ClientProxy")
         out = []
         for member in conf.content["members"]:
@@ -220,6 +227,13 @@ class ClientSide:
         if answer.headers.get("x-road-error"):
             headers["x-road-error"] = answer.headers["x-road-error"]
         return answer.status_code, answer.content, headers
+
+
+def _only_get(request: Request) -> None:
+    """The directory services are reads: the spec defines GET only."""
+    if request.method != "GET":
+        raise NodeError(405, "Client.MethodNotAllowed",
+                        f"{request.method} {request.path}: the directory answers GET only")
 
 
 def preferred(accept: str, offered: tuple[str, ...]) -> str:

@@ -161,3 +161,19 @@ def test_the_govstack_client_header_stands_for_x_road_client(network):
     refused = rogue.get(url, headers={**headers, header: "XX/GOV/TAX/other"})
     assert refused.status_code == 400
     assert refused.headers["x-road-error"] == "Client.InvalidClientIdentifier"
+
+
+def test_the_directory_answers_reads_of_this_instance_only(network):
+    """The directory services are GETs of this exchange's instance (no federation)."""
+    assert all(set(item) - {"parameters"} == {"get"} for item in SPEC["paths"].values())
+    listed = operation("listClients")[0]
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        refused = httpx.request(method, network["tax"].client + listed, timeout=PATIENT)
+        assert refused.status_code == 405, method
+        assert refused.headers["x-road-error"] == "Client.MethodNotAllowed"
+    allowed = address(operation("allowedMethods")[0])
+    assert call(network, allowed, method="POST").status_code == 405
+    assert httpx.get(network["tax"].client + listed + "?instanceId=XX",
+                     timeout=PATIENT).status_code == 200
+    other = httpx.get(network["tax"].client + listed + "?instanceId=EE", timeout=PATIENT)
+    assert other.status_code == 400 and "federated" in other.json()["message"]
