@@ -10,7 +10,8 @@ from yagona.accounts import queries as accounts
 from yagona.core import audit, events
 from yagona.registries import bulk
 
-# Display helpers live in registries.display; callers read them through queries.
+# Reads about one person live in registries.persons, display helpers in
+# registries.display; callers read them all through queries.
 from yagona.registries.display import (  # noqa: F401
     actor_text,
     answer_value,
@@ -18,6 +19,7 @@ from yagona.registries.display import (  # noqa: F401
     display_rows,
     display_text,
 )
+from yagona.registries.lookup import registry, version  # noqa: F401 (the room's door)
 from yagona.registries.models import (
     Record,
     RecordKey,
@@ -26,16 +28,14 @@ from yagona.registries.models import (
     RegistryVersion,
     Revision,
 )
-
-
-def registry(code) -> Registry:
-    """The active registry named ``code`` (a Registry passes through), or 404."""
-    if isinstance(code, Registry):
-        return code
-    found = Registry.objects.select_related("agency").filter(code=code, active=True).first()
-    if found is None:
-        raise Http404
-    return found
+from yagona.registries.persons import (  # noqa: F401
+    MAX_READS_SHOWN,
+    consents_of,
+    own_records,
+    person_data,
+    reads_of,
+    reads_of_person,
+)
 
 
 def opened(actor: audit.Actor, code: str):
@@ -48,14 +48,6 @@ def opened(actor: audit.Actor, code: str):
     if current is None:
         raise Http404
     return current.registry, current, access_for(actor, current.registry, current.public_fields)
-
-
-def version(registry: Registry, number: int | None = None) -> RegistryVersion:
-    rows = registry.versions.all()
-    found = rows.filter(version=number).first() if number else rows.order_by("-version").first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def record(actor: audit.Actor, registry_code: str, uuid) -> Record:
@@ -227,13 +219,6 @@ def _consented(registry: Registry, schema: RegistryVersion, row: Record, member:
                    False), sorted({c.purpose for c in consents}))
 
 
-def consents_of(person):
-    from yagona.registries.models import Consent
-
-    return list(Consent.objects.filter(person=person).select_related("registry")
-                .order_by("-given_at"))
-
-
 def _tell_the_person(registry: Registry, schema: RegistryVersion, row: Record, agency: str,
                      purpose: str = "") -> None:
     """A read of a person's record is an event for the rooms that tell people (the record's
@@ -330,94 +315,6 @@ def definer_agencies(user):
                 .order_by("code"))
 
 
-def reads_of(person_id: str, registry_code: str):
-    """(the person's record, the audited staff reads of it, newest first), or 404."""
-    from yagona.core.audit import AuditEntry
-
-    found = registry(registry_code)
-    key = (RecordKey.objects.select_related("record")
-           .filter(registry=found, field__in=version(found).key_fields, value=person_id)
-           .first())
-    if key is None:
-        raise Http404
-    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
-                                      object_id=str(key.record.uuid)).order_by("-at")
-    return key.record, reads
-
-
-MAX_READS_SHOWN = 500
-
-
-def reads_of_person(user, *, agency: str = "", since=None, until=None):
-    """(every read of the person's records, newest first and at most 500; the agencies
-    that read them): staff reads in the back office and the API, and reads of other
-    agencies' systems through the data exchange. ``agency``, ``since`` and ``until``
-    (dates) narrow the list."""
-    from yagona.agencies.models import Agency
-    from yagona.core.audit import AuditEntry
-
-    records = {str(record.uuid): registry for registry, _schema, record in own_records(user)}
-    reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
-                                      object_id__in=list(records)).order_by("-at")
-    readers = sorted(set(reads.values_list("agency", flat=True)) - {""})
-    if agency:
-        reads = reads.filter(agency=agency)
-    if since:
-        reads = reads.filter(at__date__gte=since)
-    if until:
-        reads = reads.filter(at__date__lte=until)
-    from yagona.core.text import localized
-
-    names = {a.code: a for a in Agency.objects.filter(code__in=readers)}
-    labels = {registry.pk: version(registry).labels for registry in records.values()}
-    rows = []
-    for entry in reads[:MAX_READS_SHOWN]:
-        registry, exchange = records[entry.object_id], entry.summary.get("channel") == "exchange"
-        rows.append({
-            "at": entry.at, "registry": registry, "agency": names.get(entry.agency),
-            "organisation": entry.summary.get("organisation", ""),
-            "system": entry.summary.get("client", "") if exchange else "",
-            "official": entry.summary.get("user", "") if exchange else entry.actor,
-            "purpose": entry.summary.get("purpose", ""),
-            "consent": bool(entry.summary.get("organisation")),  # read on the consent
-            "keeper": getattr(names.get(entry.agency), "pk", None) == registry.agency_id,
-            "fields": [localized(labels[registry.pk].get(f)) or f
-                       for f in entry.summary.get("fields") or []]})
-    return rows, [names[code] for code in readers if code in names]
-
-
-def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
-    """The live records about a person in the registries keyed by person ID (what the
-    state holds about them; their own reads are not staff reads). One indexed lookup
-    per registry and key."""
-    found = []
-    for each in Registry.objects.filter(active=True).order_by("code"):
-        record = _person_record(each, user.username)
-        if record is not None:
-            found.append((each, version(each, record.version), record))
-    return found
-
-
-def person_data(registry_code: str, person_id: str) -> dict | None:
-    """A person's live record in a register keyed by person ID, or None. For the
-    platform's own figures on the person's own act (their rating): no official reads it,
-    so it is not noted as a read."""
-    each = Registry.objects.filter(code=registry_code, active=True).first()
-    record = _person_record(each, person_id) if each else None
-    return record.data if record else None
-
-
-def _person_record(each: Registry, person_id: str) -> Record | None:
-    current = version(each)
-    for field in current.key_fields:
-        if (current.schema["properties"].get(field) or {}).get("x-person-id"):
-            key = (RecordKey.objects.select_related("record")
-                   .filter(registry=each, field=field, value=person_id).first())
-            if key is not None:
-                return key.record
-    return None
-
-
 def grants(registry: Registry):
     from yagona.registries.models import Grant
 
@@ -444,10 +341,10 @@ def correction_request(request_id: int):
 def public_registers() -> list[tuple[Registry, RegistryVersion]]:
     """The active registers whose current schema declares public fields (open data)."""
     found = []
-    for registry in Registry.objects.filter(active=True).select_related("agency"):
-        schema = registry.versions.order_by("-version").first()
+    for each in Registry.objects.filter(active=True).select_related("agency"):
+        schema = each.versions.order_by("-version").first()
         if schema is not None and schema.public_fields:
-            found.append((registry, schema))
+            found.append((each, schema))
     return found
 
 
