@@ -119,13 +119,18 @@ def search(q: str = "", filters=(), sort: str = "", rows: int = 10, start: int =
     score = sum((Case(When(title_words__contains=" " + term, then=Value(1)),
                       default=Value(0), output_field=IntegerField()) for term in terms),
                 Value(0))
+    ids = None
+    if terms or filters:  # matched once (the costly part), then paged and faceted by id
+        ids = list(matched.order_by().values_list("pk", flat=True))
+        matched = Dataset.objects.filter(pk__in=ids)
     page = (matched.annotate(score=Coalesce(score, 0))
             .order_by(*SORTS[sort or DEFAULT_SORT]).select_related("agency")
             .prefetch_related("resources__stored")[start:start + rows])
     facets = {}
     wanted = [kind for kind in facet_fields if kind in FACET_FIELDS]
     if wanted:
-        counted = Facet.objects.filter(dataset__in=matched.values("pk"), kind__in=wanted)
+        counted = Facet.objects.filter(kind__in=wanted, **(
+            {"dataset__in": matched.values("pk")} if ids is None else {"dataset_id__in": ids}))
         if tag_language:
             counted = counted.filter(~Q(kind=Facet.Kind.TAGS) | Q(language=tag_language))
         counts = (counted.values_list("kind", "value")
@@ -134,7 +139,7 @@ def search(q: str = "", filters=(), sort: str = "", rows: int = 10, start: int =
             values = facets.setdefault(kind, [])
             if len(values) < facet_limit:
                 values.append((value, n))
-    return Results(matched.count(), list(page), facets)
+    return Results(matched.count() if ids is None else len(ids), list(page), facets)
 
 
 def published_names() -> list[str]:
