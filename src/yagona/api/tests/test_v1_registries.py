@@ -3,7 +3,6 @@ import json
 import pytest
 from django.utils import timezone
 
-from yagona.api.tests.test_govstack_registries import api  # noqa: F401 - the fixture
 from yagona.conftest import make_person_id
 from yagona.registries.tests.test_records import person
 
