@@ -121,7 +121,7 @@ def install_problem_handlers(api: NinjaAPI, field_prefix: str = "", *,
                   "submit the application in the portal" +
                   (f" at {where}" if where else ": start it there, or open a draft here "
                    "(without submit) and sign it at /applications/<id>/check/") + ".")
-        return problem(422, "The application must be signed", detail=detail,
+        return problem(invalid_status, "The application must be signed", detail=detail,
                        signature_required=True, **({"sign_at": where} if where else {}))
 
     @api.exception_handler(TransitionNotAllowed)

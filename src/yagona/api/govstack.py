@@ -8,6 +8,7 @@ an agency is one task whose taskId is the application's UUID.
 
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from ninja import File, Header, NinjaAPI, Query
@@ -333,13 +334,14 @@ def complete_task(request, taskId: str, payload: AdditionalData):
         raise HttpError(400, "data.status is required to complete this task: APPROVED, "
                              "REJECTED or SENDBACK (with data.reason for the last two); "
                              "the task is the application's decision")
-    if application.assigned_to_id is None:
-        apply.assign(request.user, application.uuid)
-    if outcome == "SENDBACK":
-        application = apply.request_info(request.user, application.uuid, reason)
-    else:
-        application = apply.decide(request.user, application.uuid, outcome == "APPROVED",
-                                   reason)
+    with transaction.atomic():  # taken and decided together: a refused decision undoes both
+        if application.assigned_to_id is None:
+            apply.assign(request.user, application.uuid)
+        if outcome == "SENDBACK":
+            application = apply.request_info(request.user, application.uuid, reason)
+        else:
+            application = apply.decide(request.user, application.uuid, outcome == "APPROVED",
+                                       reason)
     return {"taskId": str(application.uuid), "fileId": str(application.uuid),
             "serviceId": catalogue.service_public_id(application.service),
             "status": status_of(application), "variables": {"data": {"status": outcome}}}

@@ -108,7 +108,7 @@ def my_personal_data_usage(request, userId: str, databaseId: str,  # noqa: N803 
         raise HttpError(404, "Person requests not found")
     code = databaseId  # the register's code, or the id /databases gives
     if databaseId.isdigit():
-        code = next((r.code for r in Registry.objects.filter(active=True)
+        code = next((r.code for r in queries.active_registries()
                      if database_id(r) == int(databaseId)), databaseId)
     record, reads = queries.reads_of(userId, code)
     reads = list(reads[:500])
@@ -311,8 +311,7 @@ def modify(request, payload: dict = Body(...), client: str = MEDIATOR):
 @api.get("/database/{id}", **SIGNED_IN)
 def database(request, id: int, client: str = MEDIATOR):  # noqa: A002 - the spec's name
     actor = _actor(request, client)
-    registry = next((r for r in Registry.objects.filter(active=True)
-                     if database_id(r) == id), None)
+    registry = next((r for r in queries.active_registries() if database_id(r) == id), None)
     if registry is None:
         raise HttpError(404, "Not found")
     _registry, schema, _access = queries.opened(actor, registry.code)

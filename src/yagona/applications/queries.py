@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractQuarter, ExtractYear, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -338,21 +338,27 @@ def monthly_ratings(since: date, by=("service", "channel")) -> list[dict]:
              "score": row["total"], "satisfied": row["satisfied"]} for row in rows]
 
 
-def ratings_counted_by_group() -> bool:
-    """Whether a rating is counted by the rater's sex, age band and region (the rating
-    form says so)."""
-    return satisfaction.configured() is not None
+def rating_groups_register() -> str:
+    """The name of the register a rater's sex, age band and region are read from, "" when
+    ratings are not counted by group (the rating form and the figures say so)."""
+    return satisfaction.register_name()
 
 
-def satisfaction_by_group(since: date, dimension: str) -> list[dict]:
-    """Per year from ``since`` and value of ``dimension`` (sex, age_band, region; "" is
-    not known): how many ratings, their total score and how many were 4 or 5. The counts
-    of applications.satisfaction, which hold no person."""
+def satisfaction_by_group(since: date, until: date, dimension: str) -> list[dict]:
+    """Per quarter from ``since`` to before ``until`` and value of ``dimension`` (sex,
+    age_band, region; "" is not known): how many ratings, their total score and how many
+    were 4 or 5, quarters and then age bands in order. The counts of
+    applications.satisfaction, which hold no person."""
     if dimension not in satisfaction.DIMENSIONS:
         raise ValueError(dimension)
-    rows = (SatisfactionTally.objects.filter(month__gte=since)
-            .annotate(year=ExtractYear("month")).values("year", dimension)
+    rows = (SatisfactionTally.objects.filter(month__gte=since, month__lt=until)
+            .annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
+            .values("year", "quarter", dimension)
             .annotate(n=Sum("ratings"), total=Sum("score"), happy=Sum("satisfied"))
-            .order_by("year", dimension))
-    return [{"year": row["year"], "group": row[dimension], "ratings": row["n"],
-             "score": row["total"], "satisfied": row["happy"]} for row in rows]
+            .order_by("year", "quarter", dimension))
+    found = [{"period": f"{row['year']}-Q{row['quarter']}", "group": row[dimension],
+              "ratings": row["n"], "score": row["total"], "satisfied": row["happy"]}
+             for row in rows]
+    if dimension == "age_band":  # "6-17" after "18-64" as text: by the band's first age
+        found.sort(key=lambda row: (row["period"], satisfaction.band_start(row["group"])))
+    return found

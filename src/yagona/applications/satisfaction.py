@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 
 from yagona.applications.models import SatisfactionTally
 from yagona.core.countries import active_pack
@@ -30,6 +31,21 @@ def age_band(birth: date, on: date, bounds: list[int]) -> str:
     low = max(b for b in lows if b <= max(age, 0))
     higher = [b for b in lows if b > low]
     return f"{low}-{higher[0] - 1}" if higher else f"{low}+"
+
+
+def register_name() -> str:
+    """The configured register's name in the active language, "" when there is none."""
+    given = configured()
+    try:
+        return registries.registry(given["register"]).display_name if given else ""
+    except Http404:
+        return ""
+
+
+def band_start(band: str) -> int:
+    """The first age of a band ("18-29", "60+"); -1 for "" (not known), listed first."""
+    digits = band.split("-")[0].rstrip("+")
+    return int(digits) if digits.isdigit() else -1
 
 
 def _path(data: dict, path: str):

@@ -12,7 +12,7 @@ same files."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from django.http import Http404
 from django.utils import timezone
@@ -35,10 +35,11 @@ APPLICATION_COLUMNS = ("month", "agency_code", "service_code", "channel", "submi
                        "decided", "approved", "rejected", "decided_on_time", "median_days")
 RATING_COLUMNS = ("month", "service_code", "channel", "ratings", "average_score",
                   "satisfied_percent")
-SATISFACTION_COLUMNS = ("year", "dimension", "group", "ratings", "average_score",
+SATISFACTION_COLUMNS = ("quarter", "dimension", "group", "ratings", "average_score",
                         "satisfied_percent")
 DIMENSIONS = ("all", "sex", "age_band", "region")
 UNKNOWN = "unknown"  # the group of a rater the register could not place
+OTHER = "other"  # the small groups of a dimension, summed
 FIGURE_COLUMNS = ("month", "submitted", "submitted_online", "submitted_assisted",
                   "digital_take_up_percent", "decided", "decided_on_time_percent",
                   "median_days", "ratings", "average_score", "satisfied_percent",
@@ -129,35 +130,51 @@ def figure_rows(since: date) -> list[list]:
     return rows
 
 
-def satisfaction_rows(since: date) -> list[list]:
-    """Per year: every rating, then by the rater's sex, age band and region, each apart
-    (SDG 16.6.2). A group under MIN_CELL is left empty; where a year's dimension would
-    have one such group only, the next smallest is left empty too, so that the year's
-    total less the others does not tell it."""
-    rows = []
-    cells = {dimension: applications.satisfaction_by_group(since, dimension)
+def satisfaction_rows(since: date, today: date) -> list[list]:
+    """Per closed quarter: every rating, then by the rater's sex, age band and region, each
+    apart (SDG 16.6.2). A quarter's rows are written once it has ended and never change,
+    so that no version of the dataset less another tells a day's ratings. Groups under
+    MIN_CELL are not named: they are summed as OTHER, with the next smallest groups until
+    that sum is MIN_CELL or more (else the quarter's total less the others would tell
+    them); a quarter with fewer ratings than that is left empty."""
+    cells = {dimension: applications.satisfaction_by_group(since, quarter_start(today),
+                                                           dimension)
              for dimension in DIMENSIONS[1:]}
-    years = sorted({cell["year"] for cell in cells["sex"]})
-    for year in years:
-        of_year = {dimension: [c for c in cells[dimension] if c["year"] == year]
-                   for dimension in DIMENSIONS[1:]}
-        everyone = {"group": "", **{key: sum(c[key] for c in of_year["sex"])
-                                    for key in ("ratings", "score", "satisfied")}}
-        of_year = {"all": [everyone], **of_year}
-        for dimension in DIMENSIONS:
-            shown = _with_complement(of_year[dimension])
-            rows += [[year, dimension, c["group"] or (UNKNOWN if dimension != "all" else ""),
-                      *(_rated(c) if id(c) in shown else ("", "", ""))]
-                     for c in of_year[dimension]]
+    rows = []
+    for period in sorted({cell["period"] for cell in cells["sex"]}):
+        of_period = {dimension: [c for c in cells[dimension] if c["period"] == period]
+                     for dimension in DIMENSIONS[1:]}
+        everyone = _summed("", of_period["sex"])
+        if everyone["ratings"] < MIN_CELL:
+            rows.append([period, "all", "", "", "", ""])
+            continue
+        rows.append([period, "all", "", *_rated(everyone)])
+        for dimension in DIMENSIONS[1:]:
+            shown, other = _publishable(of_period[dimension])
+            rows += [[period, dimension, c["group"] or UNKNOWN, *_rated(c)] for c in shown]
+            if other is not None:
+                rows.append([period, dimension, OTHER, *_rated(other)])
     return rows
 
 
-def _with_complement(cells: list[dict]) -> set[int]:
-    """The cells that may be published (by id): MIN_CELL or more, and never all but one."""
-    shown = [c for c in cells if c["ratings"] >= MIN_CELL]
-    if len(cells) - len(shown) == 1 and len(cells) > 1 and shown:
-        shown.remove(min(shown, key=lambda c: c["ratings"]))
-    return {id(c) for c in shown}
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _publishable(cells: list[dict]) -> tuple[list[dict], dict | None]:
+    """(the groups that may be named, the rest summed or None): every group under MIN_CELL
+    goes to the rest, and then the smallest others until the rest holds MIN_CELL."""
+    shown = sorted((c for c in cells if c["ratings"] >= MIN_CELL), key=lambda c: c["ratings"])
+    rest = [c for c in cells if c["ratings"] < MIN_CELL]
+    while rest and shown and sum(c["ratings"] for c in rest) < MIN_CELL:
+        rest.append(shown.pop(0))
+    named = [c for c in cells if any(c is s for s in shown)]  # in the query's order
+    return named, (_summed(OTHER, rest) if rest else None)
+
+
+def _summed(group: str, cells: list[dict]) -> dict:
+    return {"group": group, **{key: sum(c[key] for c in cells)
+                               for key in ("ratings", "score", "satisfied")}}
 
 
 def _rated(cell: dict) -> tuple:
@@ -170,6 +187,8 @@ def group_label(dimension: str, value: str) -> str:
     given = active_pack().raw.get("satisfaction")
     if value == UNKNOWN:
         return _("Not known")
+    if value == OTHER:
+        return _("Other groups")
     if dimension == "sex" and given:
         try:
             schema = registries.version(registries.registry(given["register"]))
@@ -231,21 +250,23 @@ def refresh(today: date | None = None) -> list:
     }, [(in_each_language(lambda: _("Ratings by month")), "CSV",
          _csv(RATING_COLUMNS, rating_rows(since)))]))
     made.append(services.publish_generated(publisher, SATISFACTION, {
-        **common,
+        **common, "temporal_end": quarter_start(today) - timedelta(days=1),  # closed ones
         "title": in_each_language(lambda: _("User satisfaction by sex, age band and region")),
         "description": in_each_language(lambda: _(
             "How satisfied the users were with the services they applied for (SDG "
-            "16.6.2), by year: all ratings, then by the rater's sex (the population "
-            "register's code), age band and region, each taken from the population "
-            "register when the rating was given; \"unknown\" where the register could "
-            "not tell. For each: ratings, the average score (1 to 5) and the share of 4 "
-            "and 5 (satisfied), in per cent. The ratings themselves keep no person. "
-            "Groups under %(count)s ratings are left empty, and with them one more "
-            "where the others would tell them.") % cell),
+            "16.6.2), by quarter, once the quarter has ended: all ratings, then by the "
+            "rater's sex (the register's code), age band and region, each read from the "
+            "register (%(register)s) when the rating was given; \"unknown\" where it "
+            "could not tell. For each: ratings, the average score (1 to 5) and the share "
+            "of 4 and 5 (satisfied), in per cent. The ratings themselves keep no person. "
+            "Groups under %(count)s ratings are not named but summed as \"other\", with "
+            "the next smallest groups until that sum is %(count)s or more; a quarter with "
+            "fewer ratings is left empty. A quarter's rows do not change once written.")
+            % {**cell, "register": applications.rating_groups_register() or "-"}),
         "keywords": in_each_language(lambda: _("satisfaction, SDG 16.6.2, sex, age, "
                                              "region")),
     }, [(in_each_language(lambda: _("Satisfaction by group")), "CSV",
-         _csv(SATISFACTION_COLUMNS, satisfaction_rows(since)))]))
+         _csv(SATISFACTION_COLUMNS, satisfaction_rows(since, today)))]))
     made += [services.publish_generated(registry.agency.code, f"register-{registry.code}", {
         **common, "temporal_start": None, "temporal_end": None,
         "themes": ["GOVE", "JUST"] if "act" in registry.code else ["GOVE", "ECON"],

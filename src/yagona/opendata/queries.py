@@ -122,7 +122,7 @@ def search(q: str = "", filters=(), sort: str = "", rows: int = 10, start: int =
     ids = None
     if terms or filters:  # matched once (the costly part), then paged and faceted by id
         ids = list(matched.order_by().values_list("pk", flat=True))
-        matched = Dataset.objects.filter(pk__in=ids)
+        matched = Dataset.objects.filter(pk__in=ids, state=Dataset.State.PUBLISHED)
     page = (matched.annotate(score=Coalesce(score, 0))
             .order_by(*SORTS[sort or DEFAULT_SORT]).select_related("agency")
             .prefetch_related("resources__stored")[start:start + rows])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yagona.agencies import queries as agencies
+from yagona.applications import queries as applications
 from yagona.core.countries import active_pack
 from yagona.core.permissions import PUBLIC, SIGNED_IN, permission
 from yagona.opendata import dcat, files, own_data
@@ -234,24 +235,27 @@ def dashboard(request):
             _("One bar per month: the share of ratings of 4 or 5 out of 5."), labels,
             [(_("Satisfied"), values("satisfied_percent"), charts.BLUE)], percent=True),
     }
-    year, groups = _satisfaction_by_group()
+    period, groups = _satisfaction_by_group()
     return render(request, "portal/data/dashboard.html", {
         "months": months, "charts": charts_by_kind, "min_cell": own_data.MIN_CELL,
-        "groups_year": year, "groups": groups,
+        "groups_period": period, "groups": groups,
+        "groups_register": applications.rating_groups_register(),
         "dataset": catalogue.public_dataset(own_data.FIGURES, include_withdrawn=False)})
 
 
 def _satisfaction_by_group():
-    """The latest year of own_data.SATISFACTION: per dimension a chart beside its table."""
+    """The latest quarter of own_data.SATISFACTION: per dimension a chart beside its
+    table ("2026-Q3" shown as "Q3 2026")."""
     rows = catalogue.table_of(own_data.SATISFACTION)
-    year = rows[-1]["year"] if rows else None
+    published = [row["quarter"] for row in rows if row["dimension"] != "all"]
+    period = published[-1] if published else None  # a quarter of fewer is all empty
     groups = []
     for dimension, title, heading in (
             ("sex", _("Satisfied users by sex (%)"), _("Sex")),
             ("age_band", _("Satisfied users by age band (%)"), _("Age band")),
             ("region", _("Satisfied users by region (%)"), _("Region"))):
         cells = [{**row, "label": own_data.group_label(dimension, row["group"])}
-                 for row in rows if row["year"] == year and row["dimension"] == dimension]
+                 for row in rows if row["quarter"] == period and row["dimension"] == dimension]
         if cells:
             groups.append({"key": dimension, "title": title, "heading": heading,
                            "cells": cells, "chart": charts.bar_chart(
@@ -262,7 +266,9 @@ def _satisfaction_by_group():
                                [(_("Satisfied"), [_number(c["satisfied_percent"])
                                                   for c in cells], charts.BLUE)],
                                percent=True)})
-    return year, groups
+    shown = (_("Q%(quarter)s %(year)s") % {"quarter": period[-1], "year": period[:4]}
+             if period else None)
+    return shown, groups
 
 
 @permission(PUBLIC)

@@ -327,7 +327,7 @@ def application_detail(request, uuid):
         "results": [(f, signing.issued_with_hash(f.sha256))
                     for f in application.attachments.filter(kind="result")],
         "error": error,
-        "rating_groups": applications.ratings_counted_by_group(),
+        "rating_register": applications.rating_groups_register(),
         "can_withdraw": application.status in (Status.SUBMITTED, Status.IN_REVIEW,
                                                Status.INFO_REQUESTED),
     }, status=400 if error else 200)

@@ -22,3 +22,7 @@ def version(registry: Registry, number: int | None = None) -> RegistryVersion:
     if found is None:
         raise Http404
     return found
+
+
+def active_registries() -> list[Registry]:
+    return list(Registry.objects.filter(active=True).select_related("agency"))

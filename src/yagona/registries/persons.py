@@ -71,12 +71,9 @@ def own_records(user) -> list[tuple[Registry, RegistryVersion, Record]]:
     """The live records about a person in the registries keyed by person ID (what the
     state holds about them; their own reads are not staff reads). One indexed lookup
     per registry and key."""
-    found = []
-    for each in Registry.objects.filter(active=True).order_by("code"):
-        record = _person_record(each, user.username)
-        if record is not None:
-            found.append((each, version(each, record.version), record))
-    return found
+    return [(each, version(each, record.version), record)
+            for each in Registry.objects.filter(active=True).order_by("code")
+            for record in _person_records(each, user.username)]
 
 
 def person_data(registry_code: str, person_id: str) -> dict | None:
@@ -84,16 +81,14 @@ def person_data(registry_code: str, person_id: str) -> dict | None:
     platform's own figures on the person's own act (their rating): no official reads it,
     so it is not noted as a read."""
     each = Registry.objects.filter(code=registry_code, active=True).first()
-    record = _person_record(each, person_id) if each else None
-    return record.data if record else None
+    found = _person_records(each, person_id) if each else []
+    return found[0].data if found else None
 
 
-def _person_record(each: Registry, person_id: str) -> Record | None:
+def _person_records(each: Registry, person_id: str) -> list[Record]:
+    """The records whose person-ID keys (one or more) hold ``person_id``."""
     current = version(each)
-    for field in current.key_fields:
-        if (current.schema["properties"].get(field) or {}).get("x-person-id"):
-            key = (RecordKey.objects.select_related("record")
-                   .filter(registry=each, field=field, value=person_id).first())
-            if key is not None:
-                return key.record
-    return None
+    return [key.record for field in current.key_fields
+            if (current.schema["properties"].get(field) or {}).get("x-person-id")
+            for key in RecordKey.objects.select_related("record")
+            .filter(registry=each, field=field, value=person_id)[:1]]

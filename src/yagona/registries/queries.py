@@ -19,7 +19,11 @@ from yagona.registries.display import (  # noqa: F401
     display_rows,
     display_text,
 )
-from yagona.registries.lookup import registry, version  # noqa: F401 (the room's door)
+from yagona.registries.lookup import (  # noqa: F401 (the room's door)
+    active_registries,
+    registry,
+    version,
+)
 from yagona.registries.models import (
     Record,
     RecordKey,

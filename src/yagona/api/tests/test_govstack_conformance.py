@@ -92,8 +92,11 @@ def test_a_task_takes_the_specs_free_form_data_and_needs_a_decision(tokens, subm
         refused = call(client, "post", url, operator, {"data": data})
         assert refused.status_code == 400, data
         assert "data.status" in refused.json()["detail"]
+    for data in ({"status": "REJECTED"}, {"status": {"value": "SENDBACK"}}):  # no reason
+        assert call(client, "post", url, operator, {"data": data}).status_code == 400
     submitted.refresh_from_db()
     assert submitted.status == "submitted" and submitted.assigned_to is None  # untouched
+    assert list(submitted.timeline.values_list("action", flat=True)) == ["submit"]
     done = call(client, "post", url, operator, {"data": {"status": {"value": "APPROVED"},
                                                          "reason": {"value": ""}}})
     assert done.status_code == 200, done.content

@@ -47,7 +47,7 @@ def test_a_rating_counts_for_the_raters_group_and_keeps_no_person(people):
     registries.create(SYSTEM, "population", person(
         2, birth_date="1950-01-01", sex="m",
         address={"region": "Khatlon", "city": "Bokhtar", "street": "Vahdat", "house": "2"}))
-    assert queries.ratings_counted_by_group()
+    assert queries.rating_groups_register() == "Population register"
     apply.rate(citizen, ended_application(citizen).uuid, 5)
     apply.rate(citizen, ended_application(citizen).uuid, 2)
     apply.rate(other, ended_application(other).uuid, 4)
@@ -62,11 +62,14 @@ def test_a_rating_counts_for_the_raters_group_and_keeps_no_person(people):
     assert {f.name for f in Rating._meta.get_fields()} == {
         "id", "service", "channel", "score", "comment", "rated_on"}
     assert Rating.objects.count() == 4
-    by_sex = queries.satisfaction_by_group(date(2000, 1, 1), "sex")
+    later = date(_local_today().year + 1, 1, 1)
+    assert queries.satisfaction_by_group(date(2000, 1, 1), _local_today().replace(day=1),
+                                         "sex") == []  # before this month
+    by_sex = queries.satisfaction_by_group(date(2000, 1, 1), later, "sex")
     assert [(r["group"], r["ratings"], r["satisfied"]) for r in by_sex] == [
         ("", 1, 0), ("f", 2, 1), ("m", 1, 1)]
     with pytest.raises(ValueError):
-        queries.satisfaction_by_group(date(2000, 1, 1), "surname")
+        queries.satisfaction_by_group(date(2000, 1, 1), later, "surname")
 
 
 def test_the_group_is_read_with_one_lookup_and_is_unknown_without_a_record(people):
@@ -77,3 +80,32 @@ def test_the_group_is_read_with_one_lookup_and_is_unknown_without_a_record(peopl
     assert len(reads) <= 4  # the register, its version, the key and record
     assert group_of(people["other"].username, date(2026, 4, 30)) == {
         "sex": "", "age_band": "", "region": ""}
+
+
+def test_a_count_made_meanwhile_by_another_rating_is_added_to(people, monkeypatch):
+    """Two first ratings of a group at once: the one that finds no row, and whose insert
+    then fails on the row the other made, adds to that row."""
+    from yagona.applications import satisfaction
+
+    key = {"month": date(2026, 3, 1), "sex": "", "age_band": "", "region": ""}
+    SatisfactionTally.objects.create(**key, ratings=1, score=5, satisfied=1)  # the other's
+    real_filter, calls = SatisfactionTally.objects.filter, []
+
+    def late_filter(**lookup):  # the first look came before the other's row was there
+        calls.append(lookup)
+        return SatisfactionTally.objects.none() if len(calls) == 1 else real_filter(**lookup)
+
+    monkeypatch.setattr(SatisfactionTally.objects, "filter", late_filter)
+    satisfaction.count(people["citizen"].username, date(2026, 3, 9), 5)
+    assert len(calls) == 2  # looked, failed to insert, added
+    (tally,) = real_filter(**key)
+    assert (tally.ratings, tally.score, tally.satisfied) == (2, 10, 2)
+
+
+def test_age_bands_are_listed_by_their_first_age(people):
+    for band in ("60+", "6-17", "18-59", ""):
+        SatisfactionTally.objects.create(month=date(2026, 1, 1), age_band=band, ratings=1,
+                                         score=5, satisfied=1)
+    rows = queries.satisfaction_by_group(date(2026, 1, 1), date(2026, 4, 1), "age_band")
+    assert [(r["period"], r["group"]) for r in rows] == [
+        ("2026-Q1", ""), ("2026-Q1", "6-17"), ("2026-Q1", "18-59"), ("2026-Q1", "60+")]

@@ -13,7 +13,7 @@ from yagona.applications.models import Application, Rating, SatisfactionTally
 from yagona.catalogue.models import Service
 from yagona.opendata import files, own_data, queries
 from yagona.opendata.models import Dataset
-from yagona.opendata.own_data import UNKNOWN
+from yagona.opendata.own_data import OTHER, UNKNOWN
 
 pytestmark = pytest.mark.django_db
 ZONE_DAY = datetime(2026, 3, 10, 9, 0).astimezone()
@@ -123,33 +123,58 @@ def tally(month: str, sex: str, band: str, region: str, ratings: int, satisfied:
                                      score=4 * ratings, satisfied=satisfied)
 
 
-def test_satisfaction_by_group_is_published_without_small_groups(people):
-    """SDG 16.6.2: each dimension apart; a group under 5 is empty, and where it would be
-    the only one, the next smallest too (else the year's total less the others tells it)."""
+def test_satisfaction_by_group_is_published_per_closed_quarter_without_small_groups(people):
+    """SDG 16.6.2: each dimension apart, per quarter once it has ended (its rows never
+    change after); groups under 5 are not named but summed as "other" with the next
+    smallest until that sum is 5 or more (else the total less the others tells them)."""
     tally("2025-11", "f", "30-44", "Sughd", 9, 8)
     tally("2026-01", "f", "30-44", "Sughd", 6, 5)
     tally("2026-02", "m", "30-44", "Khatlon", 7, 3)
     tally("2026-02", "m", "60+", "Sughd", 6, 6)
     tally("2026-03", "f", "18-29", "Khatlon", 2, 1)
+    tally("2026-03", "f", "18-29", "Sughd", 1, 1)
     tally("2026-03", "", "", "", 5, 5)  # raters the register could not place
-    own_data.refresh(date(2026, 4, 1))
-    rows = {(r["year"], r["dimension"], r["group"]): (r["ratings"], r["satisfied_percent"])
+    tally("2026-04", "m", "60+", "Sughd", 20, 20)  # this quarter: not yet
+    tally("2026-05", "m", "60+", "Sughd", 3, 3)
+    own_data.refresh(date(2026, 5, 20))
+    rows = {(r["quarter"], r["dimension"], r["group"]): (r["ratings"], r["satisfied_percent"])
             for r in table(own_data.SATISFACTION)}
     assert rows == {
-        ("2025", "all", ""): ("9", "88.9"), ("2025", "sex", "f"): ("9", "88.9"),
-        ("2025", "age_band", "30-44"): ("9", "88.9"),
-        ("2025", "region", "Sughd"): ("9", "88.9"),
-        ("2026", "all", ""): ("26", "76.9"),
-        ("2026", "sex", UNKNOWN): ("5", "100.0"), ("2026", "sex", "f"): ("8", "75.0"),
-        ("2026", "sex", "m"): ("13", "69.2"),
-        # 18-29 has 2: empty, and so is the smallest other (unknown, 5), not 30-44 or 60+.
-        ("2026", "age_band", UNKNOWN): ("", ""), ("2026", "age_band", "18-29"): ("", ""),
-        ("2026", "age_band", "30-44"): ("13", "61.5"),
-        ("2026", "age_band", "60+"): ("6", "100.0"),
-        ("2026", "region", UNKNOWN): ("5", "100.0"), ("2026", "region", "Khatlon"): ("9", "44.4"),
-        ("2026", "region", "Sughd"): ("12", "91.7")}
+        ("2025-Q4", "all", ""): ("9", "88.9"), ("2025-Q4", "sex", "f"): ("9", "88.9"),
+        ("2025-Q4", "age_band", "30-44"): ("9", "88.9"),
+        ("2025-Q4", "region", "Sughd"): ("9", "88.9"),
+        ("2026-Q1", "all", ""): ("27", "77.8"),
+        ("2026-Q1", "sex", UNKNOWN): ("5", "100.0"), ("2026-Q1", "sex", "f"): ("9", "77.8"),
+        ("2026-Q1", "sex", "m"): ("13", "69.2"),
+        # 18-29 has 3: summed with the smallest named (unknown, 5) as other.
+        ("2026-Q1", "age_band", "30-44"): ("13", "61.5"),
+        ("2026-Q1", "age_band", "60+"): ("6", "100.0"),
+        ("2026-Q1", "age_band", OTHER): ("8", "87.5"),
+        # Khatlon 9, Sughd 13, unknown 5: every region named.
+        ("2026-Q1", "region", UNKNOWN): ("5", "100.0"),
+        ("2026-Q1", "region", "Khatlon"): ("9", "44.4"),
+        ("2026-Q1", "region", "Sughd"): ("13", "92.3")}
     described = Dataset.objects.get(name=own_data.SATISFACTION)
     assert "16.6.2" in described.description["en"] and "5" in described.description["en"]
+    assert "Population register" in described.description["en"]
+    first = described.version
+    own_data.refresh(date(2026, 6, 30))  # more ratings this quarter: nothing new to publish
+    described.refresh_from_db()
+    assert described.version == first
+
+
+def test_two_small_groups_are_never_told_apart_from_the_total(people):
+    tally("2026-01", "f", "30-44", "A", 1, 1)
+    tally("2026-01", "f", "30-44", "B", 1, 1)
+    tally("2026-01", "f", "30-44", "C", 20, 10)
+    own_data.refresh(date(2026, 4, 1))
+    regions = {r["group"]: r["ratings"] for r in table(own_data.SATISFACTION)
+               if r["dimension"] == "region"}
+    assert regions == {OTHER: "22"}  # A and B (2) with C: nothing to subtract from 22
+    tally("2026-04", "f", "30-44", "A", 2, 1)
+    own_data.refresh(date(2026, 7, 1))
+    assert [r["ratings"] for r in table(own_data.SATISFACTION) if r["quarter"] == "2026-Q2"] \
+        == [""]  # 2 ratings in the quarter: nothing at all
 
 
 def test_the_dashboard_shows_satisfaction_by_group_with_the_registers_words(client, people):
@@ -159,7 +184,7 @@ def test_the_dashboard_shows_satisfaction_by_group_with_the_registers_words(clie
     own_data.refresh(date(2026, 4, 1))
     page = client.get("/data/dashboard/").content.decode()
     assert page.count('role="img"') == 8  # and one per dimension
-    assert "Satisfaction by sex, age and region, 2026" in page
+    assert "Satisfaction by sex, age and region, Q1 2026" in page
     assert '<th scope="row">Female</th><td class="num">6</td>' in page  # the register's label
     assert '<th scope="row">60+</th><td class="num">7</td>' in page
     with_ru = client.get("/data/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
