@@ -24,7 +24,6 @@ import yaml
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -117,27 +116,16 @@ def signed_in(token: str) -> dict:
     return {"Authorization": f"Bearer {token}", "Information-Mediator-Client": MEDIATOR}
 
 
-def apply_for_a_birth(people, name: str) -> str:
-    """The fileId of a birth registration `people[name]` applied for, as in
-    test_govstack.py (a certificate uploaded, then the form)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def apply_for_a_birth(person):
+    """A birth registration ``person`` applied for (as applications' own tests fill it),
+    through the services: a call through Django's test client would connect again the
+    signal that closes the test's connection on PostgreSQL (see above)."""
+    from yagona.applications import services as apply
+    from yagona.applications.tests.test_services import fill
+    from yagona.catalogue.models import Service
 
-    from yagona.testing.tokens import api_token
-
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {api_token(people[name])}",
-                    HTTP_INFORMATION_MEDIATOR_CLIENT=MEDIATOR)
-    upload = client.post(f"{REGISTRATION}/documents",
-                         {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n")})
-    assert upload.status_code == 200, upload.content
-    body = {"applicantId": people[name].username, "applicationName": "Amir",
-            "formData": {"data": {"child_name": {"value": "Amir"},
-                                  "birth_date": {"value": "2026-01-05"}, "sex": {"value": "m"},
-                                  "hospital_birth": {"value": False},
-                                  "certificate": [{"url": upload.json()["url"]}]}}}
-    applied = client.post(f"{REGISTRATION}/services/{BIRTH}/applications", body,
-                          content_type="application/json")
-    assert applied.status_code == 200, applied.content
-    return applied.json()["fileId"]
+    birth = Service.objects.get(code="birth-registration")
+    return apply.submit(person, fill(person, apply.start(person, birth)))
 
 
 @pytest.fixture
@@ -149,8 +137,8 @@ def operator(people):
     from yagona.applications.models import Application
     from yagona.testing.tokens import api_token
 
-    Application.objects.filter(uuid=apply_for_a_birth(people, "citizen")).update(uuid=FILE)
-    apply_for_a_birth(people, "operator")
+    Application.objects.filter(pk=apply_for_a_birth(people["citizen"]).pk).update(uuid=FILE)
+    apply_for_a_birth(people["operator"])
     return signed_in(api_token(people["operator"]))
 
 
