@@ -4,7 +4,9 @@ through registries.queries."""
 
 from django.http import Http404
 
+from yagona.agencies.models import Agency
 from yagona.core.audit import AuditEntry
+from yagona.core.text import localized
 from yagona.registries.lookup import registry, version
 from yagona.registries.models import Consent, Record, RecordKey, Registry, RegistryVersion
 
@@ -35,8 +37,6 @@ def reads_of_person(user, *, agency: str = "", since=None, until=None):
     that read them): staff reads in the back office and the API, and reads of other
     agencies' systems through the data exchange. ``agency``, ``since`` and ``until``
     (dates) narrow the list."""
-    from yagona.agencies.models import Agency
-
     records = {str(record.uuid): registry for registry, _schema, record in own_records(user)}
     reads = AuditEntry.objects.filter(action="registry.record_read", object_type="record",
                                       object_id__in=list(records)).order_by("-at")
@@ -47,8 +47,6 @@ def reads_of_person(user, *, agency: str = "", since=None, until=None):
         reads = reads.filter(at__date__gte=since)
     if until:
         reads = reads.filter(at__date__lte=until)
-    from yagona.core.text import localized
-
     names = {a.code: a for a in Agency.objects.filter(code__in=readers)}
     labels = {registry.pk: version(registry).labels for registry in records.values()}
     rows = []

@@ -1,6 +1,8 @@
 """Fixtures the API tests share."""
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from yagona.accounts import services as accounts
@@ -29,3 +31,15 @@ def api(people):
     return {name: client(people[user]) for name, user in [
         ("keeper", "supervisor"), ("operator", "operator"), ("tax", "tax_operator"),
         ("citizen", "citizen")]}
+
+
+@pytest.fixture
+def keep_the_test_transaction():
+    """Calling the WSGI application directly fires request_finished, whose
+    close_old_connections would drop the test's transaction on PostgreSQL; Django's
+    test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

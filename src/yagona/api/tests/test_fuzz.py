@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from yagona.wsgi import application
+
+# Calls the WSGI application in-process: see conftest.keep_the_test_transaction.
+pytestmark = pytest.mark.usefixtures("keep_the_test_transaction")
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "openapi"
 
@@ -27,18 +28,6 @@ govstack = schema_of("govstack-registration.json")
 registries = schema_of("govstack-registries.json")
 FUZZ = settings(max_examples=15, deadline=None,
                 suppress_health_check=list(HealthCheck), derandomize=True)
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_transaction():
-    """Calling the WSGI application directly fires request_finished, whose
-    close_old_connections would drop the test's transaction on PostgreSQL; Django's
-    test client disconnects it the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def no_server_error(case):

@@ -22,17 +22,28 @@ import pytest
 import schemathesis
 import yaml
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import wsgi
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from yagona.accounts import services as accounts
+from yagona.agencies.models import Agency
+from yagona.applications import services as apply
+from yagona.applications.models import Application
+from yagona.applications.tests.test_services import fill
+from yagona.catalogue.models import Service
 from yagona.catalogue.queries import PUBLIC_ID_NAMESPACE
 from yagona.conftest import make_person_id
+from yagona.core.audit import SYSTEM
+from yagona.registries import services as registries
+from yagona.registries.tests.test_records import person
+from yagona.testing.tokens import api_token
 from yagona.wsgi import application
+
+# Calls the WSGI application in-process: see conftest.keep_the_test_transaction.
+pytestmark = pytest.mark.usefixtures("keep_the_test_transaction")
 
 SPECS = Path(settings.PROJECT_DIR) / "docs" / "specs" / "govstack"
 MEDIATOR = "eGovStack/GOV/90000009/digitalregistries"
@@ -100,32 +111,17 @@ FUZZ = hypothesis_settings(max_examples=15, deadline=None,
                            suppress_health_check=list(HealthCheck), derandomize=True)
 
 
-@pytest.fixture(autouse=True)
-def keep_the_test_transaction():
-    """Calling the WSGI application directly fires request_finished, whose
-    close_old_connections would drop the test's transaction on PostgreSQL; Django's
-    test client disconnects it the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 def signed_in(token: str) -> dict:
     return {"Authorization": f"Bearer {token}", "Information-Mediator-Client": MEDIATOR}
 
 
-def apply_for_a_birth(person):
-    """A birth registration ``person`` applied for (as applications' own tests fill it),
-    through the services: a call through Django's test client would connect again the
-    signal that closes the test's connection on PostgreSQL (see above)."""
-    from yagona.applications import services as apply
-    from yagona.applications.tests.test_services import fill
-    from yagona.catalogue.models import Service
-
+def apply_for_a_birth(applicant):
+    """A birth registration ``applicant`` applied for (as applications' own tests fill
+    it), through the services: a call through Django's test client would connect again
+    the signal that closes the test's connection on PostgreSQL
+    (conftest.keep_the_test_transaction)."""
     birth = Service.objects.get(code="birth-registration")
-    return apply.submit(person, fill(person, apply.start(person, birth)))
+    return apply.submit(applicant, fill(applicant, apply.start(applicant, birth)))
 
 
 @pytest.fixture
@@ -134,9 +130,6 @@ def operator(people):
     office token. A citizen's application is their task, with the fileId FILE; they
     have applied for a birth registration themselves too, so that their own list of
     applications is not empty."""
-    from yagona.applications.models import Application
-    from yagona.testing.tokens import api_token
-
     Application.objects.filter(pk=apply_for_a_birth(people["citizen"]).pk).update(uuid=FILE)
     apply_for_a_birth(people["operator"])
     return signed_in(api_token(people["operator"]))
@@ -147,13 +140,6 @@ def keeper(people):
     """The keeper of the population registry (a supervisor of REG), with an office token;
     the registry holds the keeper's own record (so /data/myPersonalDataUsage has reads
     to list once the keeper has read it)."""
-    from yagona.accounts import services as accounts
-    from yagona.agencies.models import Agency
-    from yagona.core.audit import SYSTEM
-    from yagona.registries import services as registries
-    from yagona.registries.tests.test_records import person
-    from yagona.testing.tokens import api_token
-
     accounts.grant_role(SYSTEM, people["supervisor"], Agency.objects.get(code="REG"),
                         "registry_keeper")
     registries.create(SYSTEM, "population", person(11))

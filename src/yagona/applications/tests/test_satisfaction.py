@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from yagona.applications import queries
+from yagona.applications import queries, satisfaction
 from yagona.applications import services as apply
 from yagona.applications.models import Application, Rating, SatisfactionTally
 from yagona.applications.satisfaction import age_band, group_of
@@ -85,8 +85,6 @@ def test_the_group_is_read_with_one_lookup_and_is_unknown_without_a_record(peopl
 def test_a_count_made_meanwhile_by_another_rating_is_added_to(people, monkeypatch):
     """Two first ratings of a group at once: the one that finds no row, and whose insert
     then fails on the row the other made, adds to that row."""
-    from yagona.applications import satisfaction
-
     key = {"month": date(2026, 3, 1), "sex": "", "age_band": "", "region": ""}
     SatisfactionTally.objects.create(**key, ratings=1, score=5, satisfied=1)  # the other's
     real_filter, calls = SatisfactionTally.objects.filter, []
